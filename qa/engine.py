@@ -1,0 +1,393 @@
+"""The question-answering engine: question in, `Answer` out.
+
+Flow: validate → fold and repair typos → route the intent → let the structure do the exact work
+(clause numbers, offices, the indicator table, the outline) and hybrid retrieval the fuzzy work
+(BM25 + dense, fused) → decide whether the plan answers at all → compose a quoted answer.
+No generative model: every answer quotes the plan.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import answer as compose
+from . import route
+from .bm25 import idf_of
+from .corpus import Corpus, load_corpus
+from .embed import EmbedderError, make_embedder
+from .records import Answer, Clause, Hit
+from .store import Built, StaleIndex, build, index_text, load
+from .textnorm import fold, squeeze
+from .typos import PinyinCorrector
+
+MAX_QUESTION_CHARS = 500
+_TAGS = re.compile(r"<[^>]{0,200}>")
+_CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as it is; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Retrieval settings; `mode` selects the ablations compared by `python -m qa eval`.
+
+    mode: "full" (routing + structure + hybrid), "hybrid", "bm25" or "dense" (retrieval only).
+    """
+
+    mode: str = "full"
+    fusion: str = "weighted"      # "weighted" (min-max normalised sum) or "rrf"
+    dense_weight: float = 0.5
+    rrf_k: int = 60
+    candidates: int = 200
+    min_coverage: float = 0.45    # not-found rule, calibrated by `python -m qa eval --calibrate`
+    min_dense: float = 0.86
+    modes = ("bm25", "dense", "hybrid", "full")
+
+    def __post_init__(self):
+        if self.mode not in self.modes:
+            raise ValueError(f"mode {self.mode!r} is not one of {', '.join(self.modes)}")
+        if self.fusion not in ("weighted", "rrf"):
+            raise ValueError(f"fusion {self.fusion!r} is not weighted or rrf")
+        if not 0.0 <= self.dense_weight <= 1.0:
+            raise ValueError("dense_weight must lie between 0 and 1")
+
+
+@dataclass
+class Query:
+    """One question as every stage sees it."""
+
+    raw: str
+    text: str                     # folded, tags removed, typos repaired
+    lowered: str                  # text with English glossary terms in Chinese, lower case
+    tokens: list[str]
+    vector: np.ndarray | None
+    offices: list[str] = field(default_factory=list)
+
+
+def clean_question(question) -> str:
+    """Validate and tidy a question; raises QuestionError with advice.
+
+    Example: clean_question("  哪个部门负责专利？ ") == "哪个部门负责专利？"
+    """
+    if not isinstance(question, str):
+        raise QuestionError("the question must be text")
+    text = squeeze(fold(question).replace("\n", " "))
+    if not text:
+        raise QuestionError("the question is empty; type a question about the plan")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is {len(text)} characters long; keep it under "
+                            f"{MAX_QUESTION_CHARS} characters")
+    return text
+
+
+class Engine:
+    def __init__(self, corpus: Corpus, built: Built, embedder, settings: Settings = Settings(), log=None):
+        self.corpus = corpus
+        self.settings = settings
+        self.embedder = embedder if built.dense is not None else None
+        self.clauses: list[Clause] = built.clauses
+        self.by_id = {c.id: c for c in self.clauses}
+        self.searchable = np.asarray(built.searchable, dtype=np.int64)
+        self.bm25 = built.bm25
+        self.dense = built.dense
+        self.segmenter = corpus.segmenter()
+        self.offices = corpus.offices
+        self.log = log
+        self.indicators = [j for j, i in enumerate(built.searchable) if self.clauses[i].kind == "indicator"]
+        self.containers = [c for c in self.clauses if c.has_children and c.kind != "table"]
+        corpus_text = "".join(c.text for c in self.clauses)
+        self.typos = PinyinCorrector(self.segmenter.user_words, corpus_text)
+        self._oov_idf = float(np.log((self.bm25.n_docs + 0.5) / 0.5))
+        self._doc_tokens = {}
+        self._plan_years = set(route.years_in(" ".join(c.text for c in self.clauses)))
+
+    # ---------------------------------------------------------------- construction
+    @classmethod
+    def open(cls, corpus_dir="corpus", index_dir="index", embedder_spec: str | None = None,
+             settings: Settings = Settings(), log=sys.stderr, rebuild: bool = False) -> "Engine":
+        """Load the index, rebuilding it (with one line of explanation) when it is stale."""
+        corpus = load_corpus(Path(corpus_dir))
+        for warning in corpus.warnings:
+            _say(log, f"warning: {warning}")
+        try:
+            embedder = make_embedder(embedder_spec)
+        except EmbedderError as exc:
+            _say(log, f"warning: {exc}; answering from BM25 and the plan's structure only")
+            embedder = None
+        built = None
+        if not rebuild:
+            try:
+                built = load(Path(index_dir), corpus, embedder)
+            except StaleIndex as exc:
+                _say(log, f"index: {exc}; rebuilding")
+        if built is None:
+            built = build(corpus, Path(index_dir), embedder, stream=log)
+        return cls(corpus, built, embedder, settings, log)
+
+    def with_settings(self, settings: Settings) -> "Engine":
+        other = object.__new__(Engine)
+        other.__dict__.update(self.__dict__)
+        other.settings = settings
+        return other
+
+    # ---------------------------------------------------------------- public API
+    def ask(self, question, top_k: int = 5, office: str | None = None, part: str | None = None,
+            qid: str | None = None) -> Answer:
+        """Answer one question; raises QuestionError for input that is not a question."""
+        if not isinstance(top_k, int) or not 1 <= top_k <= 50:
+            raise QuestionError("top_k must be a whole number from 1 to 50")
+        text = clean_question(question)
+        office_filter = self._office_filter(office)
+        stripped = squeeze(_TAGS.sub(" ", text))
+        if not _CONTENT.search(stripped):
+            return compose.nothing_to_search(question, qid)
+        query = self._query(question, stripped)
+        mask = self._mask(office_filter, part)
+        result = self._answer(query, top_k, mask)
+        return result if qid is None else _with_id(result, qid)
+
+    def office_clauses(self, office: str) -> list[Clause]:
+        """Every clause naming an office (any alias), in plan order."""
+        canon = self.offices.canonical(office) or office
+        return [c for c in self.clauses if canon in c.departments]
+
+    def embed_query(self, text: str) -> np.ndarray | None:
+        return self.embedder.queries([text])[0] if self.embedder is not None else None
+
+    # ---------------------------------------------------------------- stages
+    def _query(self, raw: str, text: str) -> Query:
+        repaired = self.typos.correct(text)
+        lowered = self.segmenter._english_to_chinese(repaired.lower())
+        tokens = self.segmenter.tokens(repaired)
+        vector = self.embed_query(repaired) if self.settings.mode != "bm25" else None
+        offices = self.offices.find_in(text) or self.offices.find_in(lowered)
+        return Query(raw, repaired, lowered, tokens, vector, offices)
+
+    def _office_filter(self, office: str | None) -> str | None:
+        if office is None or not str(office).strip():
+            return None
+        canon = self.offices.canonical(str(office))
+        if canon is None:
+            raise QuestionError(f"unknown office {office!r}; choose one of the offices the plan names")
+        return canon
+
+    def _mask(self, office: str | None, part: str | None) -> np.ndarray | None:
+        if office is None and not part:
+            return None
+        keep = np.ones(len(self.searchable), dtype=bool)
+        for j, i in enumerate(self.searchable):
+            c = self.clauses[i]
+            if office is not None and office not in c.departments:
+                keep[j] = False
+            if part and not (c.path and c.path[0].startswith(str(part))):
+                keep[j] = False
+        return keep
+
+    def retrieve(self, query: Query, mask: np.ndarray | None = None, kinds=None) -> list[tuple[int, float]]:
+        """Fused ranking of searchable clauses: [(position in searchable, score)], best first."""
+        s = self.settings
+        n = len(self.searchable)
+        use_bm25 = s.mode != "dense"
+        use_dense = s.mode != "bm25" and self.dense is not None and query.vector is not None
+        bm = self.bm25.scores(query.tokens) if use_bm25 else np.zeros(n)
+        if use_dense:
+            if self.dense.exact:
+                dn = self.dense.vectors @ query.vector
+            else:
+                ids, sims = self.dense.search(query.vector, s.candidates)
+                dn = np.full(n, float(sims.min()) if len(sims) else 0.0)
+                dn[ids] = sims
+        else:
+            dn = np.zeros(n)
+        allowed = np.ones(n, dtype=bool) if mask is None else mask.copy()
+        if kinds is not None:
+            allowed &= np.array([self.clauses[i].kind in kinds for i in self.searchable])
+        if not allowed.any():
+            return []
+        cand = np.flatnonzero(allowed)
+        if len(cand) > s.candidates:
+            top_b = cand[np.argsort(-bm[cand])[: s.candidates]]
+            top_d = cand[np.argsort(-dn[cand])[: s.candidates]]
+            cand = np.union1d(top_b, top_d)
+        if not use_dense:
+            fused = bm[cand]
+        elif not use_bm25:
+            fused = dn[cand]
+        elif s.fusion == "rrf":
+            rb = np.argsort(np.argsort(-bm[cand]))
+            rd = np.argsort(np.argsort(-dn[cand]))
+            fused = (1 - s.dense_weight) / (s.rrf_k + rb + 1) + s.dense_weight / (s.rrf_k + rd + 1)
+        else:
+            b = bm[cand] / bm[cand].max() if bm[cand].max() > 0 else np.zeros(len(cand))
+            d = dn[cand]
+            lo = np.median(dn[allowed]) if allowed.sum() > 2 else d.min()
+            d = np.clip((d - lo) / max(d.max() - lo, 1e-6), 0, None)
+            fused = (1 - s.dense_weight) * b + s.dense_weight * d
+        order = np.argsort(-fused, kind="stable")
+        return [(int(cand[k]), float(fused[k])) for k in order]
+
+    def coverage(self, query: Query, position: int) -> float:
+        """Share of the question's term weight that one clause contains (idf-weighted).
+
+        Terms the corpus never uses weigh as much as its rarest word: a question about
+        辽宁省 or 2025年 leaves that weight uncovered, whatever else it shares with a clause.
+        English words the glossary could not translate weigh little: the dense model judges those.
+        """
+        terms = list(dict.fromkeys(query.tokens))
+        if not terms:
+            return 0.0
+        have = self._tokens_of(position)
+        total = got = 0.0
+        for t in terms:
+            w = idf_of(self.bm25, t) if t in self.bm25.vocab else (0.3 if t.isascii() and t.isalpha() else self._oov_idf)
+            w = max(w, 0.05)
+            total += w
+            got += w if t in have else 0.0
+        return got / total
+
+    def _tokens_of(self, position: int) -> set[str]:
+        toks = self._doc_tokens.get(position)
+        if toks is None:
+            toks = set(self.segmenter.tokens(index_text(self.clauses[self.searchable[position]])))
+            self._doc_tokens[position] = toks
+        return toks
+
+    def _hits(self, ranked: list[tuple[int, float]], k: int) -> list[Hit]:
+        return [Hit(self.clauses[self.searchable[p]], s) for p, s in ranked[:k]]
+
+    # ---------------------------------------------------------------- intents
+    def _answer(self, q: Query, k: int, mask) -> Answer:
+        if self.settings.mode != "full":
+            ranked = self.retrieve(q, mask)
+            hits = self._hits(ranked, k)
+            return compose.clause_answer(q.raw, "search", hits, True)
+        text = q.lowered
+        ref = route.clause_reference(text)
+        if ref is not None:
+            target = route.resolve_reference(ref, self.clauses)
+            return compose.reference_answer(q.raw, target, self._children(target), k)
+        asks_department = route.has_any(text, route.DEPARTMENT_CUES)
+        if q.offices and not asks_department and self._asks_about_office(q):
+            return compose.office_answer(q.raw, q.offices[0], self.office_clauses(q.offices[0]),
+                                         self.offices.get(q.offices[0]))
+        ranked = self.retrieve(q, mask)
+        if asks_department:  # only clauses that name offices can say who is responsible
+            with_offices = [(p, sc) for p, sc in ranked if self.clauses[self.searchable[p]].departments]
+            ranked = with_offices or ranked
+        if not ranked:
+            return compose.not_found(q.raw, "department" if asks_department else "search", [])
+        found = self._answerable(q, ranked)
+        indicator = self._indicator(q, ranked)
+        if indicator is not None and not asks_department:
+            row, column = indicator
+            others = [h for h in self._hits(ranked, k + 1) if h.clause.id != row.id]
+            return compose.indicator_answer(q.raw, row, column, others[: k - 1], found)
+        container = None if asks_department else self._overview(q)
+        if container is not None:
+            return compose.overview_answer(q.raw, container, self._children(container), k)
+        hits = self._hits(ranked, k)
+        intent = "department" if asks_department else "clause"
+        if not found:
+            return compose.not_found(q.raw, intent, hits)
+        return compose.clause_answer(q.raw, intent, hits, True)
+
+    def _features(self, q: Query, ranked) -> tuple[float, float, bool]:
+        """(coverage of the top clause, its dense similarity, a year the plan never mentions)."""
+        top = ranked[0][0]
+        cov = self.coverage(q, top)
+        dense = float(self.dense.vectors[top] @ q.vector) if q.vector is not None and self.dense is not None else 0.0
+        year_out = any(y not in self._plan_years for y in route.years_in(q.text))
+        return cov, dense, year_out
+
+    def _answerable(self, q: Query, ranked) -> bool:
+        cov, dense, year_out = self._features(q, ranked)
+        if year_out:
+            return False
+        if self.dense is None or q.vector is None:
+            return cov >= self.settings.min_coverage
+        return cov >= self.settings.min_coverage or dense >= self.settings.min_dense
+
+    def answerable_features(self, question: str):
+        """The not-found rule's inputs for one question (for calibration), or None."""
+        text = squeeze(_TAGS.sub(" ", clean_question(question)))
+        if not _CONTENT.search(text):
+            return None
+        q = self._query(question, text)
+        ranked = self.retrieve(q)
+        return self._features(q, ranked) if ranked else None
+
+    def _asks_about_office(self, q: Query) -> bool:
+        """Office named, and the rest of the question asks what it does rather than about a topic."""
+        if route.has_any(q.lowered, route.REVERSE_CUES):
+            return True
+        names = [n for o in q.offices for n in self.offices.offices[o].names()] if q.offices else []
+        rest = q.lowered
+        for n in sorted(names, key=len, reverse=True):
+            rest = rest.replace(n.lower(), " ")
+        content = [t for t in self.segmenter.tokens(rest) if idf_of(self.bm25, t) > 1.0]
+        return not content
+
+    def _indicator(self, q: Query, ranked) -> tuple[Clause, str | None] | None:
+        """An indicator row when the question asks for a figure and names an indicator."""
+        if not self.indicators:
+            return None
+        asks_number = route.has_any(q.lowered, route.NUMBER_CUES) or bool(route.years_in(q.lowered))
+        if not asks_number:
+            return None
+        pos = set(self.indicators)
+        best = next(((p, s) for p, s in ranked if p in pos), None)
+        if best is None:
+            return None
+        rank = [p for p, _ in ranked].index(best[0])
+        cov = self._name_coverage(q, self.clauses[self.searchable[best[0]]])
+        if rank > 2 and cov < 0.6:
+            return None
+        if cov < 0.34:
+            return None
+        row = self.clauses[self.searchable[best[0]]]
+        return row, route.column_asked(q.lowered, list(row.values))
+
+    def _name_coverage(self, q: Query, row: Clause) -> float:
+        name = re.sub(r"\(.*?\)", "", row.title)
+        terms = set(self.segmenter.tokens(name))
+        if not terms:
+            return 0.0
+        have = set(q.tokens)
+        weight = {t: max(idf_of(self.bm25, t), 0.1) for t in terms}
+        return sum(w for t, w in weight.items() if t in have) / sum(weight.values())
+
+    def _overview(self, q: Query) -> Clause | None:
+        """A part or section whose heading the question names, when it asks for an overview."""
+        if not route.has_any(q.lowered, route.OVERVIEW_CUES):
+            return None
+        text = q.lowered.replace(" ", "")
+        best = None
+        for c in self.containers:
+            title = re.sub(r"^[\d.、()一二三四五六七八九十]+", "", c.title)
+            pieces = [title] + [p for p in re.split(r"[、和及与,]", title) if len(p) >= 4]
+            for piece in pieces:
+                if len(piece) >= 4 and piece in text and (best is None or len(piece) > best[1]):
+                    best = (c, len(piece))
+        return best[0] if best else None
+
+    def _children(self, clause: Clause | None) -> list[Clause]:
+        if clause is None:
+            return []
+        prefix = clause.id + "."
+        return [c for c in self.clauses if c.id.startswith(prefix) and c.id.count(".") == clause.id.count(".") + 1]
+
+
+def _with_id(answer: Answer, qid: str) -> Answer:
+    from dataclasses import replace
+    return replace(answer, id=qid)
+
+
+def _say(log, line: str) -> None:
+    if log is not None:
+        print(line, file=log, flush=True)

@@ -1,0 +1,121 @@
+"""Responsible offices: reading them out of clause text, and naming them consistently.
+
+`parse_departments` reads the two ways plans write offices — (责任单位:A、B) and (A、B负责),
+the first listed being the lead — and knows no office. `OfficeTable` is the data in
+corpus/offices.json: canonical names with full names, aliases and English names, so that
+省科技厅, 科技厅 and 吉林省科学技术厅 are one office for the router, the filters and the UI.
+Offices a document names but the table lacks are still used, under the name as written.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_RESPONSIBLE = re.compile(r"\(\s*(?:责任单位|牵头单位|负责单位)\s*[:]\s*([^()]{1,400}?)\s*\)")
+_TRAILING = re.compile(r"\(\s*([^()]{2,400}?)\s*(?:牵头负责|负责|牵头)\s*\)")
+_SPLIT = re.compile(r"[、,;，；]|及|和(?=[省市国中吉人长])")
+_NOISE = re.compile(r"^(?:按职责分工|分别|会同|配合|参与|共同)|(?:等|等部门|按职责分工|分别|配合|参与|牵头)$")
+
+
+def parse_departments(text: str) -> list[str]:
+    """Offices named in a clause, in the order written, without duplicates.
+
+    Example: parse_departments("…(责任单位:省科技厅、省财政厅)") == ["省科技厅", "省财政厅"]
+    Example: parse_departments("…(海关总署、商务部负责)") == ["海关总署", "商务部"]
+    """
+    out: list[str] = []
+    for pattern in (_RESPONSIBLE, _TRAILING):
+        for m in pattern.finditer(text):
+            for part in _SPLIT.split(m.group(1)):
+                name = part.strip()
+                while True:
+                    cleaned = _NOISE.sub("", name).strip()
+                    if cleaned == name:
+                        break
+                    name = cleaned
+                if 2 <= len(name) <= 30 and name not in out:
+                    out.append(name)
+        if out:
+            break
+    return out
+
+
+@dataclass(frozen=True)
+class Office:
+    name: str
+    full_name: str = ""
+    aliases: tuple[str, ...] = ()
+    english: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        """Every way of writing this office, canonical first."""
+        return tuple(dict.fromkeys((self.name, self.full_name, *self.aliases, *self.english)))
+
+
+class OfficeTable:
+    """Canonical office names and their aliases; lookups fold case and spacing."""
+
+    def __init__(self, offices: list[Office]):
+        self.offices: dict[str, Office] = {o.name: o for o in offices}
+        self._alias: dict[str, str] = {}
+        for o in offices:
+            for n in o.names():
+                if n:
+                    self._alias.setdefault(_key(n), o.name)
+
+    @classmethod
+    def load(cls, path: Path) -> "OfficeTable":
+        """Read corpus/offices.json; a missing file gives an empty table (offices as written)."""
+        if not path.exists():
+            return cls([])
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls([Office(d["name"], d.get("full_name", ""), tuple(d.get("aliases", ())),
+                           tuple(d.get("english", ()))) for d in data])
+
+    def with_names(self, names) -> "OfficeTable":
+        """A table that also knows offices a corpus names but the data file lacks."""
+        extra = [Office(n) for n in names if self.canonical(n) is None]
+        return OfficeTable(list(self.offices.values()) + extra) if extra else self
+
+    def canonical(self, name: str) -> str | None:
+        """Example: canonical("吉林省科学技术厅") == "省科技厅"; unknown names give None."""
+        return self._alias.get(_key(name))
+
+    def get(self, name: str) -> Office | None:
+        canon = self.canonical(name)
+        return self.offices.get(canon) if canon else None
+
+    def find_in(self, text: str) -> list[str]:
+        """Canonical offices mentioned in free text, longest alias first, in order of mention.
+
+        Example: find_in("科技厅和发改委负责什么") == ["省科技厅", "省发展改革委"]
+        """
+        key = _key(text)
+        spans: list[tuple[int, int, str]] = []
+        for alias, canon in sorted(self._alias.items(), key=lambda kv: -len(kv[0])):
+            if len(alias) < 2:
+                continue
+            start = 0
+            while True:
+                i = key.find(alias, start)
+                if i < 0:
+                    break
+                end = i + len(alias)
+                ascii_alias = alias.isascii()
+                bounded = not ascii_alias or ((i == 0 or not key[i - 1].isalnum())
+                                              and (end == len(key) or not key[end].isalnum()))
+                if bounded and not any(s < end and i < e for s, e, _ in spans):
+                    spans.append((i, end, canon))
+                start = i + 1
+        return list(dict.fromkeys(c for _, _, c in sorted(spans)))
+
+    def all_names(self) -> list[str]:
+        """Every Chinese alias (for the segmenter's user dictionary)."""
+        return [n for o in self.offices.values() for n in (o.name, o.full_name, *o.aliases)
+                if n and not n.isascii()]
+
+
+def _key(name: str) -> str:
+    return re.sub(r"\s+", " ", name.strip().lower())

@@ -1,0 +1,301 @@
+"""Turn the text of a Chinese government plan into a `Document` of `Clause` records.
+
+Plans share one outline: a title, a preamble, parts 一、, sections (一), items 1., principles
+——坚持…, an indicator table laid out one cell per line, and responsible offices in
+(责任单位:…) or (A、B负责). Nothing here knows a particular plan: the same code reads any
+document of the genre. Shortcuts: page chrome is recognised by shape (short lines without
+sentence punctuation outside the outline), not by a list of site phrases; a numbering that
+restarts gets a suffixed id rather than an error.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from .offices import parse_departments
+from .records import Clause, Document
+from .textnorm import fold, squeeze
+
+CN_NUM = "一二三四五六七八九十"
+PART = re.compile(rf"^([{CN_NUM}]+)、\s*(.*)$")
+SECTION = re.compile(rf"^\(([{CN_NUM}]+)\)\s*(.*)$")
+ITEM = re.compile(r"^(\d{1,2})[.、](?!\d)\s*(.*)$")
+PRINCIPLE = re.compile(r"^(?:——|—|--)\s*(\S.*)$")
+TERMINAL = tuple("。!?;:)」”…")
+TITLE_END = re.compile(r"[。;:!?]")
+NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
+
+
+class ParseError(ValueError):
+    """The text has no outline this parser recognises; the message says what was expected."""
+
+
+def cn_to_int(numeral: str) -> int:
+    """Example: cn_to_int("十二") == 12, cn_to_int("九") == 9."""
+    digits = {c: i + 1 for i, c in enumerate(CN_NUM)}
+    if numeral == "十":
+        return 10
+    if numeral.startswith("十"):
+        return 10 + digits[numeral[1]]
+    if len(numeral) == 3 and numeral[1] == "十":
+        return digits[numeral[0]] * 10 + digits[numeral[2]]
+    if len(numeral) == 2 and numeral[1] == "十":
+        return digits[numeral[0]] * 10
+    return digits[numeral]
+
+
+def int_to_cn(n: int) -> str:
+    """Example: int_to_cn(12) == "十二"; inverse of cn_to_int for 1..99."""
+    if n <= 10:
+        return CN_NUM[n - 1]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CN_NUM[tens - 1]
+    return head + "十" + (CN_NUM[ones - 1] if ones else "")
+
+
+def _marker(line: str):
+    for kind, pattern in (("part", PART), ("section", SECTION), ("item", ITEM), ("principle", PRINCIPLE)):
+        m = pattern.match(line)
+        if m:
+            return kind, m
+    return None
+
+
+def _is_heading_only(line: str) -> bool:
+    return _marker(line) is not None and len(line) <= 40 and not TITLE_END.search(line)
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """Join lines a web page broke inside a sentence; blank lines separate paragraphs.
+
+    Example: join_broken_lines(["发挥市场对资源配", "置的作用。"]) == ["发挥市场对资源配置的作用。"]
+    """
+    out: list[str] = []
+    prev_blank = True
+    for line in lines:
+        if not line:
+            prev_blank = True
+            continue
+        if (out and not prev_blank and not out[-1].endswith(TERMINAL) and len(out[-1]) >= 20
+                and not _is_heading_only(out[-1]) and _marker(line) is None):
+            out[-1] += line
+        else:
+            out.append(line)
+        prev_blank = False
+    return out
+
+
+def _short_title(body: str) -> str:
+    """The leading phrase of a clause: up to the first full stop, or its first words."""
+    m = TITLE_END.search(body)
+    head = body[: m.start()] if m else body
+    head = head.strip()
+    return head if len(head) <= 40 else head[:24] + "…"
+
+
+@dataclass
+class _Node:
+    kind: str
+    key: str
+    heading: str
+    title: str
+    parent: "_Node | None"
+    paragraphs: list[str] = field(default_factory=list)
+    children: list["_Node"] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+    number: str = ""
+
+    def path(self) -> tuple[str, ...]:
+        node, out = self, []
+        while node is not None and node.kind != "root":
+            out.append(node.heading)
+            node = node.parent
+        return tuple(reversed(out))
+
+
+def _locate_body(lines: list[str]) -> tuple[int, int]:
+    """Index of the first outline line and of the title line above the preamble (-1 if none)."""
+    start = next((i for i, l in enumerate(lines) if PART.match(l) and PART.match(l).group(1) == "一"), None)
+    if start is None:
+        start = next((i for i, l in enumerate(lines) if SECTION.match(l) or ITEM.match(l)), None)
+    if start is None:
+        raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
+    title_at = -1
+    for i in range(start - 1, -1, -1):
+        line = lines[i]
+        if not line.endswith(TERMINAL) and 6 <= len(line) <= 80 and not re.search(r"\d{4}[-年]\d", line):
+            title_at = i
+            break
+    return start, title_at
+
+
+def _table_cells(lines: list[str], start: int) -> tuple[list[str], int]:
+    """Cells of a one-cell-per-line table from `start` until the next outline line."""
+    cells, i = [], start
+    while i < len(lines) and _marker(lines[i]) is None:
+        if lines[i]:
+            cells.extend(c.strip() for c in re.split(r"\t", lines[i]) if c.strip())
+        i += 1
+    return cells, i
+
+
+def _table_rows(cells: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Split cells into a header and rows: a row starts at a label followed by a number.
+
+    Example: _table_rows(["指标","2015","2020","属性","A(件)","1","2","预期性"])
+    == (["指标","2015","2020","属性"], [["A(件)","1","2","预期性"]])
+    """
+    width = next((i for i in range(2, len(cells) - 1)
+                  if not NUMERIC.match(cells[i]) and NUMERIC.match(cells[i + 1])), None)
+    if width is None:
+        return cells, []
+    header = cells[:width]
+    rows = [cells[i:i + width] for i in range(width, len(cells) - width + 1, width)]
+    return header, rows
+
+
+def parse_document(text: str, doc_id: str) -> Document:
+    """Parse a plan's text into clauses; raises ParseError when no outline is recognisable."""
+    lines = [squeeze(l) for l in fold(text).splitlines()]
+    start, title_at = _locate_body(lines)
+    title = lines[title_at] if title_at >= 0 else doc_id
+    preamble = [l for l in join_broken_lines(lines[title_at + 1:start]) if l.endswith(TERMINAL) and len(l) >= 20]
+
+    root = _Node("root", "", "", title, None)
+    pre = _Node("preamble", "序", "前言", "前言", root, paragraphs=preamble)
+    if preamble:
+        root.children.append(pre)
+    body = lines[start:]
+    # the table is cut out first so that its cells are never joined into paragraphs
+    current: _Node = root
+    i = 0
+    logical: list[tuple[str, object]] = []
+    while i < len(body):
+        compact = body[i].replace(" ", "")
+        if compact.startswith("指标") and len(compact) <= 12:
+            cells, i = _table_cells(body, i)
+            logical.append(("table", cells))
+            continue
+        logical.append(("line", body[i]))
+        i += 1
+
+    pending: list[str] = []
+    tables = 0
+
+    def flush():
+        nonlocal current
+        for para in join_broken_lines(pending):
+            current = _attach(para, current, root)
+        pending.clear()
+
+    for kind, payload in logical:
+        if kind == "line":
+            pending.append(payload)
+            continue
+        # the table's caption is the short unpunctuated line just before it
+        caption = "主要指标"
+        while pending and not pending[-1]:
+            pending.pop()
+        if pending and not pending[-1].endswith(TERMINAL) and "指标" in pending[-1]:
+            caption = pending.pop()
+        flush()
+        tables += 1
+        header, rows = _table_rows(payload)
+        anchor = current
+        while anchor.parent is not None and anchor.kind not in ("part", "root"):
+            anchor = anchor.parent
+        key = "指标" if tables == 1 else f"指标{tables}"
+        table = _Node("table", key, caption, caption, anchor)
+        anchor.children.append(table)
+        for n, row in enumerate(rows, 1):
+            values = {h.replace(" ", ""): v for h, v in zip(header[1:], row[1:])}
+            table.children.append(_Node("indicator", str(n), row[0], row[0], table, values=values))
+    flush()
+    if not any(c.kind != "preamble" for c in root.children):
+        raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
+    return Document(doc_id, title, tuple(_to_clauses(root, doc_id)))
+
+
+def _attach(para: str, current: "_Node", root: "_Node") -> "_Node":
+    """Place one paragraph in the outline and return the node later paragraphs continue."""
+    found = _marker(para)
+    if found is None and len(para) < 20 and not para.endswith(TERMINAL[:3]):
+        return current  # page chrome ("编辑:", "打印本页"): too short to be a sentence
+    if found is None or (found[0] == "principle" and current.kind == "root"):
+        target = current if current.kind != "root" else root
+        if target is root:
+            pre = next((c for c in root.children if c.kind == "preamble"), None)
+            if pre is None:
+                pre = _Node("preamble", "序", "前言", "前言", root)
+                root.children.insert(0, pre)
+            pre.paragraphs.append(para)
+            return root
+        target.paragraphs.append(para)
+        return target
+    kind, m = found
+    levels = {"part": 1, "section": 2, "item": 3, "principle": 3}
+    parent = current
+    while parent.kind != "root" and levels.get(parent.kind, 0) >= levels[kind]:
+        parent = parent.parent
+    if kind == "part":
+        key, marker = m.group(1), f"{m.group(1)}、"
+    elif kind == "section":
+        key, marker = m.group(1), f"({m.group(1)})"
+    elif kind == "item":
+        key, marker = m.group(1), f"{m.group(1)}."
+    else:
+        key, marker = str(sum(c.kind == "principle" for c in parent.children) + 1), "——"
+    rest = m.group(m.lastindex)
+    title = _short_title(rest)
+    heading = marker + title
+    node = _Node(kind, key, heading, title, parent, paragraphs=[para])
+    parent.children.append(node)
+    return node
+
+
+def _number(node: "_Node") -> str:
+    parts = []
+    n = node
+    while n is not None and n.kind != "root":
+        parts.append(n)
+        n = n.parent
+    out = ""
+    for p in reversed(parts):
+        if p.kind == "part":
+            out += p.key
+        elif p.kind == "section":
+            out += f"({p.key})"
+        elif p.kind in ("item", "principle", "indicator"):
+            out += p.key if p.kind != "principle" else f"——{p.key}"
+        elif p.kind == "table":
+            out = p.key
+    return out
+
+
+def _to_clauses(root: "_Node", doc_id: str) -> list[Clause]:
+    out: list[Clause] = []
+    seen: dict[str, int] = {}
+
+    def walk(node: "_Node", keys: tuple[str, ...]):
+        for child in node.children:
+            child_keys = (child.key,) if child.kind in ("preamble", "table") else keys + (child.key,)
+            local = ".".join(child_keys)
+            seen[local] = seen.get(local, 0) + 1
+            if seen[local] > 1:
+                local = f"{local}~{seen[local]}"
+            text = "".join(child.paragraphs)
+            if child.kind == "indicator":
+                text = child.title + ":" + ";".join(f"{k} {v}" for k, v in child.values.items())
+            elif child.children and not text:
+                text = child.heading
+            if child.children:
+                text += " 包括:" + ";".join(c.heading for c in child.children)
+            out.append(Clause(
+                id=f"{doc_id}:{local}", doc_id=doc_id, path=child.path(), title=child.title,
+                text=text, departments=tuple(parse_departments(text)) if not child.children else (),
+                kind=child.kind, number=_number(child), values=dict(child.values),
+                order=len(out), has_children=bool(child.children)))
+            walk(child, child_keys)
+
+    walk(root, ())
+    return out

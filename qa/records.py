@@ -1,0 +1,92 @@
+"""The record types that flow through every stage: Clause in, Hit and Answer out.
+
+One `Clause` type serves the whole outline (preamble, parts, sections, items, principles and
+indicator rows) so that the parser, the indexes, the router and the UI never convert between
+shapes. `kind` says which one it is; `values` is filled only for indicator rows.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+LEAF_KINDS = ("preamble", "section", "item", "principle", "indicator")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One addressable unit of a plan.
+
+    Example: Clause(id="doc:二.九.2", doc_id="doc", path=("二、主要任务", "(九)加强…", "2.创新…"),
+    title="创新知识产权金融服务", text="2.创新知识产权金融服务。探索…", departments=("省科技厅", …),
+    kind="item", number="二(九)2")
+    """
+
+    id: str
+    doc_id: str
+    path: tuple[str, ...]
+    title: str
+    text: str
+    departments: tuple[str, ...] = ()
+    kind: str = "item"
+    number: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    order: int = 0
+    has_children: bool = False
+
+    @property
+    def searchable(self) -> bool:
+        """Leaves carry the text a question is answered from; containers only group them."""
+        return not self.has_children
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["path"] = list(self.path)
+        data["departments"] = list(self.departments)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Clause":
+        data = dict(data)
+        data["path"] = tuple(data["path"])
+        data["departments"] = tuple(data["departments"])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed plan: its title and its clauses in plan order (containers included)."""
+
+    doc_id: str
+    title: str
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    clause: Clause
+    score: float
+
+    def to_json(self) -> dict:
+        c = self.clause
+        return {"clause_id": c.id, "doc_id": c.doc_id, "path": list(c.path), "title": c.title,
+                "text": c.text, "departments": list(c.departments), "number": c.number,
+                "kind": c.kind, "score": round(float(self.score), 4)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What every surface shows; `to_json` is the contract of DESIGN.md."""
+
+    question: str
+    found: bool
+    intent: str
+    answer: str
+    departments: tuple[str, ...] = ()
+    value: str | None = None
+    hits: tuple[Hit, ...] = ()
+    id: str | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "question": self.question, "found": self.found,
+                "intent": self.intent, "answer": self.answer,
+                "departments": list(self.departments), "value": self.value,
+                "hits": [h.to_json() for h in self.hits]}

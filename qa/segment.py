@@ -1,0 +1,105 @@
+"""One segmentation function for documents and questions alike.
+
+`Segmenter.tokens` folds characters (textnorm.fold), rewrites English and regional terms into
+the plan's wording through the glossary, cuts Chinese with jieba in search mode (so 知识产权 also
+yields 知识 and 产权) with a domain user dictionary, and drops punctuation, function words and
+question words (哪个部门, 负责, 请问 …) — words that say what is asked, not what it is about.
+Shortcut: English is matched word by word after the glossary; no stemming beyond a plural 's'.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jieba
+
+from .textnorm import fold
+
+# Words that carry the question's form rather than its topic. Generic Chinese, not plan-specific.
+QUESTION_WORDS = frozenset("""
+哪个 哪些 哪 什么 谁 谁来 怎么 怎样 如何 是否 吗 呢 吧 啊 呀 么 请问 请 问 一下 我 我们 你 你们 他们
+咱们 的 了 和 与 及 或 是 在 有 对 把 被 给 由 从 向 就 都 也 还 要 想 能 会 可以 应该 需要 该 找 管
+负责 负责人 归 部门 单位 机构 哪家 哪里 这个 那个 这 那 这件 事 事情 事儿 方面 相关 关于 工作
+规划 本规划 这份 里 中 上 下 多少 几 具体 主要 一 个 些 呢 哦 嘛 为 以 等 其 之 所 于 着 过 得 地
+吉林 吉林省 我省 省 全省 十三五 说 讲 提到 提出 内容 规定 怎么办 干 做 搞 办 职责 承担 任务
+""".split())
+ENGLISH_STOP = frozenset("""
+a an the of in on for to and or is are was were be been by with which who whom what whose how
+does do did this that these those it its as at from about under plan jilin province provincial
+responsible department departments office offices agency agencies charge please tell me i we our
+you can could should would will there their they any all some much many
+""".split())
+_ENGLISH_WORD = re.compile(r"[a-z][a-z0-9\-]*")
+_KEEP = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]")
+
+
+def load_glossary(path: Path) -> dict[str, list[str]]:
+    """English (or regional) term → the plan's Chinese terms, from a two-column TSV."""
+    out: dict[str, list[str]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) == 2 and parts[0].strip():
+            out.setdefault(fold(parts[0]).strip().lower(), []).extend(parts[1].split())
+    return out
+
+
+class Segmenter:
+    """Tokenises any text into search terms; holds its own jieba instance and dictionary."""
+
+    def __init__(self, user_words=(), glossary: dict[str, list[str]] | None = None):
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self.user_words = sorted({w for w in user_words if w and len(w) >= 2})
+        for w in self.user_words:
+            self._jieba.add_word(w, freq=max(2000, 200 * len(w)))
+        glossary = glossary or {}
+        self._english = {k: v for k, v in glossary.items() if k.isascii()}
+        self._regional = sorted(((k, v[0]) for k, v in glossary.items() if not k.isascii() and v),
+                                key=lambda kv: -len(kv[0]))
+        self._max_phrase = max((len(k.split()) for k in self._english), default=1)
+
+    def tokens(self, text: str) -> list[str]:
+        """Search terms of `text`, in order, duplicates kept (BM25 counts them).
+
+        Example: tokens("哪个部门负责知识产权质押融资？") → ["知识", "产权", "知识产权", "质押", "融资", "质押融资"]
+        """
+        text = fold(text).lower()
+        for variant, plain in self._regional:
+            text = text.replace(variant, plain)
+        out: list[str] = []
+        for word in self._jieba.cut_for_search(self._english_to_chinese(text)):
+            word = word.strip()
+            if not word or not _KEEP.search(word):
+                continue
+            if word in QUESTION_WORDS or word in ENGLISH_STOP:
+                continue
+            out.append(word)
+        return out
+
+    def _english_to_chinese(self, text: str) -> str:
+        """Replace glossary phrases (longest first) with their Chinese terms; keep other words.
+
+        Example: "who handles patent pledge financing" → "who handles 专利 质押融资"
+        """
+        if not self._english or not re.search(r"[a-z]", text):
+            return text
+        pieces, pos = [], 0
+        words = list(_ENGLISH_WORD.finditer(text))
+        i = 0
+        while i < len(words):
+            for n in range(min(self._max_phrase, len(words) - i), 0, -1):
+                span = words[i:i + n]
+                phrase = " ".join(w.group() for w in span)
+                hit = self._english.get(phrase) or (self._english.get(phrase[:-1]) if phrase.endswith("s") else None)
+                if hit:
+                    pieces.append(text[pos:span[0].start()])
+                    pieces.append(" " + " ".join(hit) + " ")
+                    pos = span[-1].end()
+                    i += n
+                    break
+            else:
+                i += 1
+        pieces.append(text[pos:])
+        return "".join(pieces)

@@ -1,0 +1,51 @@
+"""Homophone typo repair for questions typed with a pinyin keyboard (只是产权 → 知识产权).
+
+A window of the question is replaced by a domain term only when both read the same in toneless
+pinyin and the window itself never occurs in the corpus — so real words are left alone.
+Shortcut: same-length substitutions only; missing or extra characters are left to BM25 and the
+dense model.
+"""
+from __future__ import annotations
+
+import re
+
+from pypinyin import lazy_pinyin
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+class PinyinCorrector:
+    """Example: PinyinCorrector(["知识产权"], "知识产权…").correct("只是产权质押") == "知识产权质押"."""
+
+    def __init__(self, terms, corpus_text: str):
+        self._corpus = corpus_text
+        self._by_sound: dict[tuple[int, str], str | None] = {}
+        for term in set(terms):
+            if len(term) < 3 or not all(_HAN.match(ch) for ch in term):
+                continue
+            key = (len(term), " ".join(lazy_pinyin(term)))
+            known = self._by_sound.get(key, term)
+            self._by_sound[key] = term if known == term else None  # two terms sound alike: no fix
+        self._lengths = sorted({n for n, _ in self._by_sound}, reverse=True)
+
+    def correct(self, text: str) -> str:
+        if not self._by_sound or not _HAN.search(text):
+            return text
+        sounds = lazy_pinyin(text, errors=lambda s: ["?"] * len(s))
+        if len(sounds) != len(text):
+            return text
+        out, i = [], 0
+        while i < len(text):
+            for n in self._lengths:
+                window = text[i:i + n]
+                if len(window) < n or not all(_HAN.match(ch) for ch in window):
+                    continue
+                term = self._by_sound.get((n, " ".join(sounds[i:i + n])))
+                if term and term != window and window not in self._corpus:
+                    out.append(term)
+                    i += n
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
