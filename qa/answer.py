@@ -45,7 +45,7 @@ def clause_answer(question: str, intent: str, hits: list[Hit], found: bool) -> A
     return Answer(question, found, intent, text, top.departments, None, tuple(hits))
 
 
-def not_found(question: str, intent: str, hits: list[Hit]) -> Answer:
+def not_found(question: str, intent: str, hits: list[Hit], reason: str | None = None) -> Answer:
     text = NOT_COVERED
     if hits:
         text += f"最接近的条款是{citation(hits[0].clause)}，仅供参考。"

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from .parse import CN_NUM, cn_to_int, int_to_cn
 from .records import Clause
 
+# "responsible", 责任单位 and 牵头 also occur in "what is office X responsible for": weak cues
+WEAK_DEPARTMENT_CUES = ("责任单位", "牵头", "主管", "in charge", "responsible")
 DEPARTMENT_CUES = ("哪个部门", "哪些部门", "什么部门", "哪个单位", "哪些单位", "什么单位", "哪个机构",
                    "哪些机构", "谁负责", "谁来", "谁管", "归谁", "找谁", "找哪", "哪家", "责任单位",
                    "负责部门", "牵头", "主管", "哪个厅", "哪个局", "负责单位", "由谁", "谁牵头",
@@ -21,18 +23,21 @@ DEPARTMENT_CUES = ("哪个部门", "哪些部门", "什么部门", "哪个单位
                    "what agenc", "what office")
 REVERSE_CUES = ("负责哪些", "负责什么", "哪些任务", "哪些工作", "什么工作", "什么任务", "承担", "职责",
                 "管哪些", "管什么", "负责的", "涉及哪些", "参与哪些", "哪些条", "哪些事", "什么事",
-                "干什么", "做什么", "要做", "负责了", "哪几项", "哪些方面", "有哪些", "都负责", "分工",
+                "干什么", "做什么", "要做", "干啥", "做啥", "负责啥", "管啥", "啥任务", "啥工作", "负责了", "哪几项", "哪些方面", "有哪些", "都负责", "分工",
                 "responsible for", "tasks", "what does", "what is the", "role", "duties", "involved")
 NUMBER_CUES = ("多少", "几", "数量", "数值", "目标值", "指标", "达到", "是多少", "how many", "how much",
                "number", "value", "target", "amount", "figure", "rate", "score", "level")
 OVERVIEW_CUES = ("有哪些", "包括", "哪几", "哪些方面", "主要内容", "概况", "概述", "总体", "整体", "是什么",
                  "什么样", "讲了什么", "讲什么", "说了什么", "内容", "what are", "overview", "summary",
                  "summar", "list", "main", "what is", "outline")
-TARGET_CUES = ("目标", "target", "goal", "到20", "by 20", "预期", "计划达到", "要达到", "达到多少")
-INCREASE_CUES = ("累计", "增加", "增长了", "增量", "增多少", "提高多少", "increase", "growth", "grow")
+TARGET_CUES = ("提高到", "增加到", "增长到", "达到", "目标", "target", "goal", "到20", "by 20", "预期", "计划达到", "要达到", "达到多少")
+INCREASE_CUES = ("累计", "增加", "增长了", "增量", "增多少", "提高", "提升", "多了", "increase", "growth", "grow")
 ATTRIBUTE_CUES = ("属性", "性质", "预期性", "约束性", "类型", "attribute", "binding", "expected", "type of")
 BASELINE_CUES = ("基期", "基数", "起点", "十二五末", "baseline", "base year", "starting")
 
+PREAMBLE_CUES = ("前言", "序言", "引言", "开头", "开篇", "开篇", "第一段", "依据什么", "根据什么", "依据哪些",
+                 "为什么制定", "制定依据", "preamble", "introduction", "opening", "based on", "basis")
+ORDINAL = re.compile(rf"第([{CN_NUM}]+|\d+)(?:条|项|点|个)")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _CN = f"[{CN_NUM}]+"
 
@@ -55,7 +60,8 @@ def clause_reference(text: str) -> ClauseRef | None:
     Example: clause_reference("第二部分第九项第2条") == ClauseRef("二", "九", "2")
     """
     t = text.replace(" ", "")
-    m = re.search(rf"第({_CN}|\d+)部分(?:的)?(?:第({_CN}|\d+)[项节部分]|\(({_CN})\))?(?:的)?(?:第?(\d+|{_CN})[条项点款])?", t)
+    num = rf"(?:{_CN}|\d+)"
+    m = re.search(rf"第({num})部分(?:的|中|里)?(?:第?\(?({num})\)?[项节部分]|\(({_CN}|\d+)\))?(?:[^第]{{0,4}}第({num})[条项点款])?", t)
     if m:
         return ClauseRef(_cn(m.group(1)), _cn(m.group(2) or m.group(3)), _arabic(m.group(4)))
     m = re.search(rf"(?<![{CN_NUM}])({_CN})[、.]?\(({_CN})\)(?:第)?(\d{{1,2}})?(?![\d.])", t)
@@ -64,8 +70,9 @@ def clause_reference(text: str) -> ClauseRef | None:
     m = re.search(rf"(?:^|[^{CN_NUM}\w])\(({_CN})\)(?:第)?(\d{{1,2}})?(?![\d.])", t)
     if m:
         return ClauseRef(None, m.group(1), m.group(2))
-    m = re.search(r"part\s*(\d+|[ivx]+)\W*(?:(?:section|chapter)\s*(\d+|[ivx]+))?\W*(?:(?:item|point|article|clause)\s*(\d+))?", t.lower().replace("part", " part")) if "part" in t.lower() else None
-    if m and (m.group(2) or m.group(3) or re.search(r"part\s*\d", t.lower())):
+    low = text.lower()
+    m = re.search(r"\bpart\s*(\d+|[ivx]+)\b\W*(?:(?:section|chapter)\s*\(?(\d+|[ivx]+)\)?)?\W*(?:(?:item|point|article|clause|paragraph)\s*\(?(\d+)\)?)?", low)
+    if m:
         return ClauseRef(_cn(_roman(m.group(1))), _cn(_roman(m.group(2))) if m.group(2) else None, m.group(3))
     return None
 
@@ -116,10 +123,11 @@ def column_asked(text: str, columns: list[str]) -> str | None:
             return m.group()
     increase = next((c for c in columns if "增" in c or "累计" in c), None)
     attribute = next((c for c in columns if "属性" in c or "性质" in c), None)
-    if increase and has_any(text, INCREASE_CUES):
-        return increase
     if attribute and has_any(text, ATTRIBUTE_CUES):
         return attribute
+    reaches = has_any(text, TARGET_CUES[:4])
+    if increase and not reaches and has_any(text, INCREASE_CUES):
+        return increase
     if years and has_any(text, BASELINE_CUES):
         return years[0]
     if years and has_any(text, TARGET_CUES):

@@ -1,0 +1,377 @@
+"""HTML for the chatbot: an `Answer`, a clause, the offices and the indicator table as markup.
+
+Pure functions of records, no Gradio and no engine: app.py calls them and shows the strings.
+Escaping rule: every string that comes from the user or the corpus goes through `esc`
+(html.escape plus the characters Gradio's HTML template language treats specially), and
+question terms are highlighted by escaping the text first and then wrapping the escaped terms
+in <mark>, so a highlight can never open a tag. Shortcut: the indicator chart is a hand-drawn
+inline SVG (no plotting library, no CDN), scaled to each indicator's 2020 target.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable, Mapping, Sequence
+from urllib.parse import quote
+
+from .answer import citation
+from .records import Answer, Clause
+
+NOT_COVERED_TITLE = "本规划没有涉及这个问题"
+RELATED_TITLE = "相关条款"
+REFERENCE_ONLY_TITLE = "相关条款（仅供参考）"
+WELCOME = "请在下方输入问题，或点一个示例问题。回答全部引自规划原文，并注明出处和责任单位。"
+MAX_RELATED = 4
+HEADLINE_CHARS = 110
+
+# Gradio's gr.HTML evaluates its *template* as a JS template string; values are inserted as data,
+# but escaping `{ } $ \`` as well keeps corpus or user text inert under any template.
+_EXTRA = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
+_ENTITY = r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"
+
+
+def esc(text) -> str:
+    """Escape any value for HTML text or a quoted attribute.
+
+    Example: esc('<img src=x onerror="a">') == '&lt;img src=x onerror=&quot;a&quot;&gt;'
+    """
+    return html.escape("" if text is None else str(text), quote=True).translate(_EXTRA)
+
+
+def highlight(text: str, terms: Iterable[str]) -> str:
+    """Escaped `text` with every escaped term wrapped in <mark>; longest terms win.
+
+    Terms shorter than two characters are ignored (a single character marks half the plan);
+    matches never fall inside an entity such as &amp;.
+    Example: highlight("知识产权质押<融资>", ["质押", "融资"]) == "知识产权<mark>质押</mark>&lt;<mark>融资</mark>&gt;"
+    """
+    safe = esc(text)
+    wanted = sorted({esc(t) for t in terms if t and len(t.strip()) >= 2}, key=len, reverse=True)
+    if not wanted:
+        return safe
+    pattern = re.compile(f"({_ENTITY})|(" + "|".join(re.escape(t) for t in wanted) + ")", re.IGNORECASE)
+    return pattern.sub(lambda m: m.group(1) or f"<mark>{m.group(2)}</mark>", safe)
+
+
+def path_text(clause: Clause) -> str:
+    """Example: path_text(item 二(九)2) == "二、主要任务 › (九)加强… › 2.创新知识产权金融服务"."""
+    return " › ".join(clause.path)
+
+
+def full_citation(clause: Clause, titles: Mapping[str, str]) -> str:
+    """Example: full_citation(item 二(九)2, titles) == "《“十三五”吉林省…规划》二、(九)2「创新知识产权金融服务」"."""
+    title = titles.get(clause.doc_id) or "规划"
+    return f"《{title}》{citation(clause)}"
+
+
+def clause_link(clause_id: str) -> str:
+    """The relative URL that opens one clause in the browse tab. Example: "?clause=doc%3A%E4%BA%8C"."""
+    return "?clause=" + quote(clause_id, safe="")
+
+
+def office_tags(names: Iterable[str]) -> str:
+    """Distinct offices as tags, in the order given; empty string when there are none."""
+    distinct = list(dict.fromkeys(n for n in names if n))
+    if not distinct:
+        return ""
+    tags = "".join(f'<span class="qa-tag">{esc(n)}</span>' for n in distinct)
+    return f'<div class="qa-tags" aria-label="责任单位"><span class="qa-tags-label">责任单位</span>{tags}</div>'
+
+
+def cite_bar(clause: Clause, titles: Mapping[str, str]) -> str:
+    """The copyable citation, a copy button and the link that opens the clause."""
+    cite = full_citation(clause, titles)
+    return ('<div class="qa-cite">'
+            f'<code class="qa-cite-text">{esc(cite)}</code>'
+            f'<button type="button" class="qa-copy" data-cite="{esc(cite)}">复制引用</button>'
+            f'<a class="qa-open" href="{esc(clause_link(clause.id))}" target="_blank" rel="noopener">打开条款</a>'
+            '</div>')
+
+
+def clause_card(clause: Clause, titles: Mapping[str, str], terms: Iterable[str] = (),
+                offices: Sequence[str] | None = None, css_class: str = "qa-card") -> str:
+    """One clause: its path, its text (terms highlighted), its offices and its citation.
+
+    `offices` overrides the clause's own offices (the top card shows the answer's offices).
+    """
+    names = clause.departments if offices is None else offices
+    return (f'<article class="{css_class}" data-clause="{esc(clause.id)}">'
+            f'<div class="qa-path">{esc(path_text(clause))}</div>'
+            f'<div class="qa-text">{highlight(clause.text, terms)}</div>'
+            f'{office_tags(names)}{cite_bar(clause, titles)}</article>')
+
+
+def related_list(clauses: Sequence[Clause], titles: Mapping[str, str], terms: Iterable[str],
+                 heading: str) -> str:
+    """Clauses collapsed in <details>, each opening to its card."""
+    if not clauses:
+        return ""
+    terms = list(terms)
+    items = "".join(
+        f'<details class="qa-related"><summary>{esc(citation(c))}'
+        f'<span class="qa-summary-path">{esc(path_text(c))}</span></summary>'
+        f'{clause_card(c, titles, terms, css_class="qa-card qa-card-inner")}</details>'
+        for c in clauses)
+    return f'<section class="qa-related-list"><h4>{esc(heading)}</h4>{items}</section>'
+
+
+def headline(answer: Answer) -> tuple[str, bool]:
+    """(one line that answers, whether it was shortened). The full text stays available.
+
+    Example: headline(department answer) == ("根据规划二、(九)2「…」，责任单位是：省科技厅、…。", True)
+    """
+    text = answer.answer
+    for marker in ("原文：", "整行："):
+        if marker in text:
+            return text[: text.index(marker)].rstrip(), True
+    if len(text) > HEADLINE_CHARS:
+        return text[:HEADLINE_CHARS].rstrip("，、；：") + "…", True
+    return text, False
+
+
+def answer_html(answer: Answer, titles: Mapping[str, str], terms: Iterable[str] = ()) -> str:
+    """The whole reply to one question: one line, the top clause card, then related clauses.
+
+    When the plan does not answer (found false), it says so and offers the nearest clauses only
+    as "相关条款（仅供参考）", never as the answer.
+    """
+    terms = list(terms)
+    hits = [h.clause for h in answer.hits]
+    if not answer.found:
+        parts = [f'<div class="qa-answer qa-notfound"><p class="qa-headline"><strong>{esc(NOT_COVERED_TITLE)}。</strong>'
+                 f'{esc(answer.answer)}</p>']
+        parts.append(related_list(hits[:MAX_RELATED], titles, terms, REFERENCE_ONLY_TITLE))
+        parts.append("</div>")
+        return "".join(parts)
+    line, shortened = headline(answer)
+    parts = [f'<div class="qa-answer qa-found"><p class="qa-headline">{esc(line)}</p>']
+    if answer.value is not None:
+        parts.append(f'<p class="qa-value">数值：<strong>{esc(answer.value)}</strong></p>')
+    if shortened:
+        parts.append(f'<details class="qa-full"><summary>完整回答</summary><p>{esc(answer.answer)}</p></details>')
+    if hits:
+        top = hits[0]
+        offices = answer.departments or top.departments
+        parts.append(clause_card(top, titles, terms, offices, css_class="qa-card qa-top"))
+        parts.append(related_list(hits[1:1 + MAX_RELATED], titles, terms, RELATED_TITLE))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def turn_html(question: str, reply_html: str) -> str:
+    """One exchange: the user's question (escaped) and the reply markup."""
+    return (f'<div class="qa-turn"><div class="qa-question"><span class="qa-who">问</span>'
+            f'<span class="qa-question-text">{esc(question)}</span></div>{reply_html}</div>')
+
+
+def conversation_html(turns: Sequence[str]) -> str:
+    """All exchanges, oldest first; a welcome line when there are none."""
+    if not turns:
+        return f'<div class="qa-chat qa-empty"><p>{esc(WELCOME)}</p></div>'
+    return '<div class="qa-chat">' + "".join(turns) + "</div>"
+
+
+# ---------------------------------------------------------------- browse tab
+
+def outline_label(clause: Clause) -> str:
+    """A tree line for the outline: indented by depth (ideographic spaces survive HTML).
+
+    Example: outline_label(item 二(九)2) == "\u3000\u30002.创新知识产权金融服务"
+    """
+    depth = max(len(clause.path) - 1, 0)
+    return "\u3000" * depth + (clause.path[-1] if clause.path else clause.title)
+
+
+def outline_choices(clauses: Sequence[Clause]) -> list[tuple[str, str]]:
+    """(label, clause id) for every clause, in plan order."""
+    return [(outline_label(c), c.id) for c in sorted(clauses, key=lambda c: c.order)]
+
+
+def clause_view(clause: Clause | None, children: Sequence[Clause], titles: Mapping[str, str],
+                missing: str = "") -> str:
+    """The browse pane: one clause card and, for a part or section, links to what it contains."""
+    if clause is None:
+        if missing:
+            return f'<div class="qa-view qa-missing"><p>没有找到条款「{esc(missing)}」，请在目录中选择。</p></div>'
+        return '<div class="qa-view qa-empty"><p>请在目录中选择一个条款。</p></div>'
+    parts = [f'<div class="qa-view">{clause_card(clause, titles, css_class="qa-card qa-top")}']
+    if clause.kind == "indicator" and clause.values:
+        cells = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in clause.values.items())
+        parts.append(f'<table class="qa-table qa-values">{cells}</table>')
+    if children:
+        items = "".join(f'<li><a href="{esc(clause_link(c.id))}">{esc(citation(c))}</a></li>' for c in children)
+        parts.append(f'<section class="qa-children"><h4>下设条款</h4><ul>{items}</ul></section>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- offices tab
+
+def offices_html(offices: Sequence, clauses_of: Mapping[str, Sequence[Clause]],
+                 titles: Mapping[str, str]) -> str:
+    """Every office: canonical name, full name, aliases and every clause naming it (plan order).
+
+    `offices` are qa.offices.Office records; `clauses_of` maps a canonical name to its clauses.
+    """
+    rows = []
+    for o in offices:
+        clauses = list(clauses_of.get(o.name, ()))
+        full = f'<span class="qa-fullname">{esc(o.full_name)}</span>' if o.full_name and o.full_name != o.name else ""
+        aliases = [a for a in o.aliases if a and a not in (o.name, o.full_name)]
+        alias_line = (f'<p class="qa-aliases">又称：{"、".join(esc(a) for a in aliases)}</p>' if aliases else "")
+        if clauses:
+            items = "".join(f'<li><a href="{esc(clause_link(c.id))}" target="_blank" rel="noopener">'
+                            f'{esc(citation(c))}</a></li>' for c in clauses)
+            listing = f'<ol class="qa-office-clauses">{items}</ol>'
+        else:
+            listing = '<p>规划中没有把该单位列为责任单位的条款。</p>'
+        rows.append(f'<details class="qa-office" data-office="{esc(o.name)}"><summary>'
+                    f'<span class="qa-tag">{esc(o.name)}</span>{full}'
+                    f'<span class="qa-count">{len(clauses)} 项</span></summary>{alias_line}{listing}</details>')
+    return f'<div class="qa-offices">{"".join(rows)}</div>'
+
+
+# ---------------------------------------------------------------- indicators tab
+
+def indicator_columns(rows: Sequence[Clause]) -> list[str]:
+    """The union of the rows' value columns, in first-seen order."""
+    return list(dict.fromkeys(k for r in rows for k in r.values))
+
+
+def indicators_table_html(rows: Sequence[Clause]) -> str:
+    """The indicator table as the plan prints it: one row per indicator, values by column."""
+    if not rows:
+        return '<p>规划中没有主要指标表。</p>'
+    columns = indicator_columns(rows)
+    head = "".join(f"<th>{esc(_column_label(c))}</th>" for c in columns)
+    body = "".join(
+        f'<tr><th scope="row"><a href="{esc(clause_link(r.id))}" target="_blank" rel="noopener">{esc(r.title)}</a></th>'
+        + "".join(f"<td>{esc(r.values.get(c, ''))}</td>" for c in columns) + "</tr>"
+        for r in rows)
+    return (f'<div class="qa-table-wrap"><table class="qa-table qa-indicators"><thead><tr><th>指标</th>{head}</tr>'
+            f'</thead><tbody>{body}</tbody></table></div>')
+
+
+def _column_label(column: str) -> str:
+    return f"{column}年" if column.isdigit() else column
+
+
+def _number(text) -> float | None:
+    try:
+        return float(str(text).strip().rstrip("%"))
+    except (TypeError, ValueError):
+        return None
+
+
+def indicators_chart_svg(rows: Sequence[Clause], years=("2015", "2016"), target="2020") -> str:
+    """Each indicator's values in `years` as bars against its `target` (the dashed line = 100%).
+
+    Indicators differ in unit and size (0.11 件 to 2272 件), so every bar is drawn as a share
+    of its own target and labelled with the real value. Rows without a numeric target are left out.
+    Example: indicators_chart_svg(rows).startswith("<svg")
+    """
+    usable = [(r, _number(r.values.get(target))) for r in rows]
+    usable = [(r, t) for r, t in usable if t]
+    if not usable:
+        return '<p>没有可以作图的指标。</p>'
+    width, left, plot_w, bar_h, gap, top_share = 360, 4, 230, 10, 3, 1.25
+    x100 = left + plot_w / top_share
+    series = [(y, "#9ecae1", f"{y}年") for y in years] + [(target, "none", f"{target}年目标")]
+    items, y = [], 30
+    for r, t in usable:
+        items.append(f'<text x="{left}" y="{y + 10}" class="qa-svg-name">{esc(r.title)}</text>')
+        y += 15
+        first = y
+        for k, (year, color, label) in enumerate(series):
+            raw = r.values.get(year)
+            v = _number(raw)
+            w = min(max(0.0, (v or 0.0) / t), top_share) * plot_w / top_share
+            fill = "#3182bd" if k == len(years) - 1 else color
+            stroke = ' stroke="#d62728" stroke-width="1.2"' if year == target else ""
+            shown = "—" if v is None else esc(raw)
+            items.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{fill}"{stroke}>'
+                         f'<title>{esc(r.title)} {esc(label)}：{shown}</title></rect>')
+            cls = "qa-svg-target" if year == target else "qa-svg-value"
+            items.append(f'<text x="{left + plot_w + 6}" y="{y + bar_h - 1}" class="{cls}">{esc(label)}：{shown}</text>')
+            y += bar_h + gap
+        items.append(f'<line x1="{x100:.1f}" x2="{x100:.1f}" y1="{first - 2}" y2="{y}" stroke="#d62728" '
+                     f'stroke-width="1.5" stroke-dasharray="3 2"/>')
+        y += 8
+    legend = (f'<rect x="{left}" y="6" width="12" height="10" fill="#9ecae1"/>'
+              f'<text x="{left + 16}" y="15" class="qa-svg-value">{esc(years[0])}年</text>'
+              f'<rect x="{left + 60}" y="6" width="12" height="10" fill="#3182bd"/>'
+              f'<text x="{left + 76}" y="15" class="qa-svg-value">{esc(years[-1])}年</text>'
+              f'<line x1="{left + 124}" x2="{left + 124}" y1="4" y2="18" stroke="#d62728" stroke-width="1.5" '
+              f'stroke-dasharray="3 2"/>'
+              f'<text x="{left + 130}" y="15" class="qa-svg-value">{esc(target)}年目标（虚线 = 100%）</text>')
+    return (f'<svg class="qa-chart" viewBox="0 0 {width} {y}" width="100%" role="img" '
+            f'aria-label="主要指标：{esc(years[0])}、{esc(years[-1])}年实际值与{esc(target)}年目标">'
+            f'{legend}{"".join(items)}</svg>')
+
+
+# ---------------------------------------------------------------- page assets
+
+COPY_JS = """
+element.addEventListener('click', function (event) {
+  var button = event.target.closest ? event.target.closest('.qa-copy') : null;
+  if (!button) { return; }
+  event.preventDefault();
+  var text = button.getAttribute('data-cite') || '';
+  function done() { button.textContent = '已复制'; setTimeout(function () { button.textContent = '复制引用'; }, 1500); }
+  function fallback() {
+    var area = document.createElement('textarea');
+    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    try { document.execCommand('copy'); done(); } catch (e) { button.textContent = '请手动复制'; }
+    document.body.removeChild(area);
+  }
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done, fallback);
+  } else { fallback(); }
+});
+"""
+
+CSS = """
+.qa-chat, .qa-view, .qa-offices { font-size: 15px; line-height: 1.65; overflow-wrap: anywhere; }
+.qa-empty p { color: var(--body-text-color-subdued, #666); margin: 0.4em 0; }
+.qa-turn { padding: 0.4em 0 0.8em; border-bottom: 1px solid var(--border-color-primary, #e5e5e5); }
+.qa-question { display: flex; gap: 0.5em; align-items: flex-start; margin: 0.4em 0; font-weight: 600; }
+.qa-who { flex: none; background: var(--color-accent, #2563eb); color: #fff; border-radius: 4px;
+  padding: 0 0.45em; font-size: 13px; line-height: 1.7; }
+.qa-headline { margin: 0.3em 0 0.5em; font-size: 16px; }
+.qa-notfound .qa-headline { border-left: 4px solid #d97706; padding-left: 0.6em; }
+.qa-value strong { font-size: 18px; }
+.qa-card { border: 1px solid var(--border-color-primary, #ddd); border-radius: 8px; padding: 0.6em 0.8em;
+  margin: 0.5em 0; background: var(--block-background-fill, #fff); }
+.qa-top { border-left: 4px solid var(--color-accent, #2563eb); }
+.qa-card-inner { margin: 0.3em 0 0.2em; }
+.qa-path { font-size: 13px; color: var(--body-text-color-subdued, #555); margin-bottom: 0.3em; }
+.qa-text { white-space: pre-wrap; }
+.qa-text mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+.qa-tags { display: flex; flex-wrap: wrap; gap: 0.3em; align-items: center; margin: 0.5em 0 0.2em; }
+.qa-tags-label { font-size: 13px; color: var(--body-text-color-subdued, #555); margin-right: 0.2em; }
+.qa-tag { display: inline-block; border: 1px solid #93c5fd; background: #eff6ff; color: #1e3a8a;
+  border-radius: 999px; padding: 0 0.6em; font-size: 13px; line-height: 1.8; white-space: nowrap; }
+.qa-cite { display: flex; flex-wrap: wrap; gap: 0.4em; align-items: center; margin-top: 0.4em; font-size: 13px; }
+.qa-cite-text { user-select: all; white-space: normal; font-size: 12px; padding: 0.1em 0.3em; }
+.qa-copy, .qa-open { border: 1px solid var(--border-color-primary, #ccc); border-radius: 6px; padding: 0.15em 0.6em;
+  background: var(--button-secondary-background-fill, #f3f4f6); color: inherit; cursor: pointer; font-size: 13px;
+  text-decoration: none; min-height: 30px; display: inline-flex; align-items: center; }
+.qa-related-list h4, .qa-children h4 { margin: 0.8em 0 0.3em; font-size: 14px; }
+.qa-related, .qa-office, .qa-full { border: 1px solid var(--border-color-primary, #e5e5e5); border-radius: 6px;
+  padding: 0.3em 0.6em; margin: 0.3em 0; }
+.qa-related summary, .qa-office summary, .qa-full summary { cursor: pointer; }
+.qa-summary-path { display: block; font-size: 12px; color: var(--body-text-color-subdued, #666); margin-left: 1em; }
+.qa-fullname { margin: 0 0.5em; }
+.qa-count { font-size: 12px; color: var(--body-text-color-subdued, #666); }
+.qa-aliases { font-size: 13px; margin: 0.3em 0; }
+.qa-office-clauses { margin: 0.2em 0 0.4em 1.2em; padding: 0; }
+.qa-table-wrap { overflow-x: auto; }
+.qa-table { border-collapse: collapse; font-size: 13px; min-width: 100%; }
+.qa-table th, .qa-table td { border: 1px solid var(--border-color-primary, #ddd); padding: 0.25em 0.45em; text-align: left; }
+.qa-indicators td { text-align: right; white-space: nowrap; }
+.qa-chart { max-width: 720px; display: block; }
+.qa-chart text { font-size: 10px; fill: var(--body-text-color, #222); }
+.qa-chart .qa-svg-name { font-size: 11px; font-weight: 600; }
+.qa-chart .qa-svg-target { fill: #d62728; }
+"""

@@ -1,0 +1,79 @@
+"""Is a question inside what the corpus can answer at all? Answer types and named things.
+
+Two corpus-checked tests, before any score threshold:
+- expected answer type: a question asking for a phone number, an address, a web site, a fee, a
+  duration, a procedure, a statute article or a named official can only be answered by a corpus
+  that contains such things; each type pairs its question cues with a pattern that finds
+  evidence of that type in the corpus text. A plan with a hotline number answers hotline questions.
+- named things and periods: a place or organisation (jieba's ns/nt tags), a year, or a plan period
+  (十四五) that the corpus never mentions means the question is about something else.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import jieba.posseg
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_PERIOD = re.compile(r"十[一二三四五六七八九]五")
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    name: str
+    cues: tuple[str, ...]
+    evidence: re.Pattern
+
+
+ANSWER_TYPES = (
+    AnswerType("phone", ("电话", "号码", "热线", "联系方式", "phone", "hotline", "contact number"),
+               re.compile(r"\d{3,4}-\d{7,8}|电话[:：]")),
+    AnswerType("address", ("地址", "在哪里", "在哪儿", "哪个城市", "位置", "怎么去", "address",
+                           "where is", "located"), re.compile(r"地址[:：]|[路街]\d+号")),
+    AnswerType("website", ("网址", "网站", "链接", "官网", "website", "url", "web site"),
+               re.compile(r"https?://|www\.")),
+    AnswerType("fee", ("多少钱", "收费", "费用", "价格", "申请费", "奖金", "补贴标准", "补贴多少", "fee", "cost",
+                       "price", "how much money", "bonus", "subsidy"),
+               re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元)(?![)）])|收费标准")),
+    AnswerType("duration", ("多久", "多少天", "多长时间", "几天", "周期", "多长", "判几年", "几年刑",
+                            "how long", "how many days"),
+               re.compile(r"\d+\s*(?:个工作日|天|日内|个月内)")),
+    AnswerType("procedure", ("哪些材料", "什么材料", "准备材料", "流程", "手续", "怎么申请", "如何申请", "报名", "怎么办理", "去哪儿办",
+                             "documents", "how to apply", "procedure", "register for"),
+               re.compile(r"申请材料|办理流程|提交.{0,10}材料|报名时间")),
+    AnswerType("statute", ("法第", "条例第", "哪条法律", "法律第", "第几条规定", "法律条款", "which article of"),
+               re.compile(r"第[一二三四五六七八九十百\d]+条")),
+    AnswerType("person", ("局长", "厅长", "主任是谁", "负责人是谁", "叫什么名字", "director", "minister"),
+               re.compile(r"(?:局长|厅长|主任)[\u4e00-\u9fff]{2,3}[,，。]")),
+)
+
+
+class Scope:
+    """Built once per corpus; `outside(question)` says why a question is out of scope, or None."""
+
+    def __init__(self, corpus_text: str):
+        self.text = corpus_text
+        self.types = [t for t in ANSWER_TYPES if not t.evidence.search(corpus_text)]
+        # a year the plan speaks of: "2020年", or a column of its tables — not 中国制造2025
+        self.years = set(re.findall(r"((?:19|20)\d{2})(?=年)", corpus_text)) | set(
+            re.findall(r"[:;]((?:19|20)\d{2}) ", corpus_text))  # indicator columns: "…:2015 2.6;2016 3.36"
+        self.periods = set(_PERIOD.findall(corpus_text))
+
+    def outside(self, question: str) -> str | None:
+        """Example: Scope("…2015…2020…").outside("2025年的目标") == "year 2025"."""
+        lowered = question.lower()
+        for t in self.types:
+            if any(c in lowered for c in t.cues):
+                return f"asks for a {t.name}, which the plan does not give"
+        for m in _YEAR.finditer(question):
+            context = question[max(0, m.start() - 2):m.end()]  # 中国制造2025 is a name, not a year
+            if m.group() not in self.years and context not in self.text:
+                return f"year {m.group()}"
+        for p in _PERIOD.findall(question):
+            if p not in self.periods:
+                return f"plan period {p}"
+        for word in jieba.posseg.lcut(question):
+            if word.flag in ("ns", "nt", "nr") and len(word.word) >= 2 and word.word not in self.text:
+                return f"{word.word} is not mentioned in the plan"
+        return None
