@@ -20,7 +20,7 @@ from .records import Answer, Clause
 NOT_COVERED_TITLE = "本规划没有涉及这个问题"
 RELATED_TITLE = "相关条款"
 REFERENCE_ONLY_TITLE = "相关条款（仅供参考）"
-WELCOME = "请在下方输入问题，或点一个示例问题。回答全部引自规划原文，并注明出处和责任单位。"
+WELCOME = "请在上方输入问题，或点一个示例问题。回答全部引自规划原文，并注明出处和责任单位。"
 MAX_RELATED = 4
 HEADLINE_CHARS = 110
 
@@ -50,7 +50,8 @@ def highlight(text: str, terms: Iterable[str]) -> str:
     if not wanted:
         return safe
     pattern = re.compile(f"({_ENTITY})|(" + "|".join(re.escape(t) for t in wanted) + ")", re.IGNORECASE)
-    return pattern.sub(lambda m: m.group(1) or f"<mark>{m.group(2)}</mark>", safe)
+    marked = pattern.sub(lambda m: m.group(1) or f"<mark>{m.group(2)}</mark>", safe)
+    return marked.replace("</mark><mark>", "")  # 知识|产权 read as one highlight
 
 
 def path_text(clause: Clause) -> str:
@@ -165,7 +166,7 @@ def turn_html(question: str, reply_html: str) -> str:
 
 
 def conversation_html(turns: Sequence[str]) -> str:
-    """All exchanges, oldest first; a welcome line when there are none."""
+    """All exchanges in the order given (the app passes newest first); a welcome line when none."""
     if not turns:
         return f'<div class="qa-chat qa-empty"><p>{esc(WELCOME)}</p></div>'
     return '<div class="qa-chat">' + "".join(turns) + "</div>"

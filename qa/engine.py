@@ -108,7 +108,7 @@ class Engine:
         self._oov_idf = float(np.log((self.bm25.n_docs + 0.5) / 0.5))
         self._doc_tokens = {}
         self._plan_years = set(route.years_in(" ".join(c.text for c in self.clauses)))
-        self.scope = Scope(corpus_text)
+        self.scope = Scope(corpus_text, self.offices.all_names())
 
     # ---------------------------------------------------------------- construction
     @classmethod

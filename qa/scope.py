@@ -52,8 +52,9 @@ ANSWER_TYPES = (
 class Scope:
     """Built once per corpus; `outside(question)` says why a question is out of scope, or None."""
 
-    def __init__(self, corpus_text: str):
+    def __init__(self, corpus_text: str, known_names=()):
         self.text = corpus_text
+        self.names = "\n".join(known_names)  # office aliases: 食药监局 is not in the text, yet known
         self.types = [t for t in ANSWER_TYPES if not t.evidence.search(corpus_text)]
         # a year the plan speaks of: "2020年", or a column of its tables — not 中国制造2025
         self.years = set(re.findall(r"((?:19|20)\d{2})(?=年)", corpus_text)) | set(
@@ -67,13 +68,14 @@ class Scope:
             if any(c in lowered for c in t.cues):
                 return f"asks for a {t.name}, which the plan does not give"
         for m in _YEAR.finditer(question):
-            context = question[max(0, m.start() - 2):m.end()]  # 中国制造2025 is a name, not a year
-            if m.group() not in self.years and context not in self.text:
+            context = question[m.start() - 2:m.end()] if m.start() >= 2 else ""  # 中国制造2025: a name
+            if m.group() not in self.years and not (context and context in self.text):
                 return f"year {m.group()}"
         for p in _PERIOD.findall(question):
             if p not in self.periods:
                 return f"plan period {p}"
         for word in jieba.posseg.lcut(question):
-            if word.flag in ("ns", "nt", "nr") and len(word.word) >= 2 and word.word not in self.text:
+            if word.flag in ("ns", "nt", "nr") and len(word.word) >= 2 and word.word not in self.text \
+                    and word.word not in self.names:
                 return f"{word.word} is not mentioned in the plan"
         return None
