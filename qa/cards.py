@@ -275,13 +275,13 @@ def indicators_chart_svg(rows: Sequence[Clause], years=("2015", "2016"), target=
     usable = [(r, t) for r, t in usable if t]
     if not usable:
         return '<p>没有可以作图的指标。</p>'
-    width, left, plot_w, bar_h, gap, top_share = 360, 4, 230, 10, 3, 1.25
+    width, left, plot_w, bar_h, gap, top_share = 330, 2, 200, 11, 3, 1.25
     x100 = left + plot_w / top_share
     series = [(y, "#9ecae1", f"{y}年") for y in years] + [(target, "none", f"{target}年目标")]
     items, y = [], 30
     for r, t in usable:
-        items.append(f'<text x="{left}" y="{y + 10}" class="qa-svg-name">{esc(r.title)}</text>')
-        y += 15
+        items.append(f'<text x="{left}" y="{y + 11}" class="qa-svg-name">{esc(r.title)}</text>')
+        y += 16
         first = y
         for k, (year, color, label) in enumerate(series):
             raw = r.values.get(year)
@@ -370,9 +370,11 @@ CSS = """
 .qa-table-wrap { overflow-x: auto; }
 .qa-table { border-collapse: collapse; font-size: 13px; min-width: 100%; }
 .qa-table th, .qa-table td { border: 1px solid var(--border-color-primary, #ddd); padding: 0.25em 0.45em; text-align: left; }
+.qa-indicators th { min-width: 4.5em; vertical-align: bottom; }
+.qa-indicators th[scope=row] { min-width: 10em; vertical-align: middle; }
 .qa-indicators td { text-align: right; white-space: nowrap; }
-.qa-chart { max-width: 720px; display: block; }
-.qa-chart text { font-size: 10px; fill: var(--body-text-color, #222); }
-.qa-chart .qa-svg-name { font-size: 11px; font-weight: 600; }
+.qa-chart { max-width: 560px; display: block; }
+.qa-chart text { font-size: 10.5px; fill: var(--body-text-color, #222); }
+.qa-chart .qa-svg-name { font-size: 11.5px; font-weight: 600; }
 .qa-chart .qa-svg-target { fill: #d62728; }
 """

