@@ -1,0 +1,95 @@
+"""The chatbot's API: `python app.py` on a loopback port, called with gradio_client like any user.
+
+`/ask` must return exactly Answer.to_json() and agree with `python -m qa ask --json` over the
+same corpus and index folder. One server for the module (built into a temporary index folder).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from _app import ROOT, ServerBox, app_index_dir
+
+PLEDGE = "哪个部门负责知识产权质押融资？"
+
+
+@pytest.fixture(scope="module")
+def _box():
+    box = ServerBox()
+    yield box
+    box.close()
+
+
+@pytest.fixture
+def server(_box, free_port, corpus_dir, tmp_path_factory):
+    return _box.get(free_port, corpus_dir, tmp_path_factory)
+
+
+@pytest.fixture
+def client(server):
+    from gradio_client import Client
+    return Client(server.url, verbose=False, download_files=False)
+
+
+def cli_json(corpus_dir, tmp_path_factory, question: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "qa", "--corpus", str(corpus_dir),
+                          "--index", str(app_index_dir(tmp_path_factory)), "ask", "--json", question],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_ask_names_the_offices_for_pledge_financing(client):
+    result = client.predict(PLEDGE, 5, "", api_name="/ask")
+    assert result["found"] is True
+    assert {"省金融办", "人民银行长春中心支行"} <= set(result["departments"])
+    assert result["hits"] and result["hits"][0]["path"][0] == "二、主要任务"
+    assert set(result) == {"id", "question", "found", "intent", "answer", "departments", "value", "hits"}
+
+
+@pytest.mark.parametrize("question", [PLEDGE, "到2020年每万人口发明专利拥有量的目标是多少件？", "专利申请费多少钱？"])
+def test_ask_equals_the_cli(client, corpus_dir, tmp_path_factory, question):
+    api = client.predict(question, 5, "", api_name="/ask")
+    cli = cli_json(corpus_dir, tmp_path_factory, question)
+    for key in ("question", "found", "intent", "answer", "departments", "value"):
+        assert api[key] == cli[key], key
+    assert [h["clause_id"] for h in api["hits"]] == [h["clause_id"] for h in cli["hits"]]
+    assert [h["score"] for h in api["hits"]] == pytest.approx([h["score"] for h in cli["hits"]], abs=1e-3)
+
+
+def test_ask_honours_top_k_and_office_aliases(client):
+    narrow = client.predict(PLEDGE, 2, "", api_name="/ask")
+    assert len(narrow["hits"]) <= 2
+    filtered = client.predict("知识产权保护", 5, "金融办", api_name="/ask")   # alias of 省金融办
+    assert filtered["hits"] and all("省金融办" in h["departments"] for h in filtered["hits"])
+
+
+def test_hostile_question_comes_back_as_data(client):
+    probe = "<img src=x onerror=alert(1)>"
+    result = client.predict(probe, 5, "", api_name="/ask")
+    assert result["question"] == probe and result["found"] is False
+
+
+@pytest.mark.parametrize("question, office, message", [
+    ("", "", "请输入问题"),
+    ("   ", "", "请输入问题"),
+    ("专利", "<b>不存在的单位</b>", "规划中没有这个单位"),
+    ("问" * 600, "", "太长"),
+])
+def test_bad_input_is_a_chinese_error(client, question, office, message):
+    from gradio_client.exceptions import AppError
+    with pytest.raises(AppError, match=message):
+        client.predict(question, 5, office, api_name="/ask")
+
+
+def test_clause_endpoint_and_page(server, client):
+    import urllib.request
+    clause_id = client.predict(PLEDGE, 1, "", api_name="/ask")["hits"][0]["clause_id"]
+    html = client.predict(clause_id, api_name="/clause")
+    assert "创新知识产权金融服务" in html and "省金融办" in html
+    with urllib.request.urlopen(server.url, timeout=30) as r:
+        page = r.read().decode("utf-8")
+    assert "规划问答" in page
