@@ -39,7 +39,8 @@ LAYOUT_CSS = """
   border: none !important; box-shadow: none !important; font-size: 14px; }
 .qa-outline label.selected { background: var(--color-accent-soft, #eef) !important; }
 @media (max-width: 640px) {
-  .gradio-container { padding: 6px !important; }
+  .qa-examples { flex-wrap: nowrap !important; overflow-x: auto; padding-bottom: 4px; }
+  .qa-examples button { white-space: nowrap; flex: none !important; }
   .qa-outline { max-height: 42vh; }
   .qa-title h1 { font-size: 18px; }
   button[role="tab"] { padding-left: 8px !important; padding-right: 8px !important; }
@@ -120,8 +121,8 @@ def open_from_url(engine: Engine, clause_id):
     """`?clause=<id>` → (tabs, outline value, clause pane); nothing changes without the parameter."""
     if not clause_id:
         return gr.skip(), gr.skip(), gr.skip()
-    known = clause_id if clause_id in engine.by_id else None
-    return gr.Tabs(selected="browse"), known, show_clause(engine, clause_id)
+    outline = clause_id if clause_id in engine.by_id else gr.skip()  # an unknown id leaves the tree alone
+    return gr.Tabs(selected="browse"), outline, show_clause(engine, clause_id)
 
 
 def part_choices(engine: Engine) -> list:
@@ -215,7 +216,10 @@ def build_demo(engine: Engine) -> gr.Blocks:
     return demo
 
 
-LAUNCH_OPTIONS = dict(css=cards.CSS + LAYOUT_CSS, ssr_mode=False, footer_links=[], run_history=False)
+# Gradio scopes custom CSS to its content area; the page margins need a plain <style> in <head>.
+PAGE_HEAD = ('<meta name="viewport" content="width=device-width, initial-scale=1">'
+             "<style>@media (max-width: 640px) { .gradio-container .main { padding: 8px 6px !important; } }</style>")
+LAUNCH_OPTIONS = dict(css=cards.CSS + LAYOUT_CSS, head=PAGE_HEAD, ssr_mode=False, footer_links=[], run_history=False)
 
 
 def _parser() -> argparse.ArgumentParser:
