@@ -29,7 +29,6 @@ EXAMPLES = [
     ("规划外", "辽宁省“十三五”知识产权规划的主要目标是什么？"),
 ]
 LAYOUT_CSS = """
-.gradio-container { max-width: 1100px !important; }
 .qa-examples { gap: 6px !important; flex-wrap: wrap !important; }
 .qa-examples button { white-space: normal; text-align: left; flex: 0 1 auto !important; width: auto !important; }
 #qa-clear { align-self: flex-start; }
