@@ -348,7 +348,7 @@ CSS = """
 .qa-card-inner { margin: 0.3em 0 0.2em; }
 .qa-path { font-size: 13px; color: var(--body-text-color-subdued, #555); margin-bottom: 0.3em; }
 .qa-text { white-space: pre-wrap; }
-.qa-text mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+.qa-text mark { background: #fde68a; color: #111; padding: 0 1px; border-radius: 2px; }
 .qa-tags { display: flex; flex-wrap: wrap; gap: 0.3em; align-items: center; margin: 0.5em 0 0.2em; }
 .qa-tags-label { font-size: 13px; color: var(--body-text-color-subdued, #555); margin-right: 0.2em; }
 .qa-tag { display: inline-block; border: 1px solid #93c5fd; background: #eff6ff; color: #1e3a8a;

@@ -6,6 +6,7 @@ same corpus and index folder. One server for the module (built into a temporary 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -65,6 +66,31 @@ def test_ask_honours_top_k_and_office_aliases(client):
     assert len(narrow["hits"]) <= 2
     filtered = client.predict("知识产权保护", 5, "金融办", api_name="/ask")   # alias of 省金融办
     assert filtered["hits"] and all("省金融办" in h["departments"] for h in filtered["hits"])
+
+
+def test_chat_shows_the_cli_answer(client, corpus_dir, tmp_path_factory):
+    from qa import cards
+    from qa.records import Answer
+    cli = cli_json(corpus_dir, tmp_path_factory, PLEDGE)
+    html, box = client.predict(PLEDGE, "", "", api_name="/chat")
+    line, _ = cards.headline(Answer(cli["question"], cli["found"], cli["intent"], cli["answer"]))
+    assert f'<p class="qa-headline">{cards.esc(line)}</p>' in html
+    assert cards.esc(" › ".join(cli["hits"][0]["path"])) in html
+    assert box == ""                                                        # the question box is cleared
+
+
+def newest_turn(html: str) -> str:
+    return html.split('<div class="qa-turn">')[1]            # the conversation lists the newest first
+
+
+def test_chat_filters_by_part_and_office_alias(client):
+    html, _ = client.predict("加强知识产权工作", "", "三", api_name="/chat")
+    paths = re.findall(r'<div class="qa-path">(.*?)</div>', newest_turn(html))
+    assert paths and all(p.startswith("三、组织实施") for p in paths)
+    html, _ = client.predict("知识产权保护", "发改委", "", api_name="/chat")   # alias of 省发展改革委
+    assert html.count('<div class="qa-turn">') == 2
+    cards_html = re.findall(r'data-clause="[^"]*">(.*?)</article>', newest_turn(html))
+    assert cards_html and all("省发展改革委" in c for c in cards_html)
 
 
 def test_hostile_question_comes_back_as_data(client):
