@@ -249,7 +249,8 @@ def indicators_table_html(rows: Sequence[Clause]) -> str:
         f'<tr><th scope="row"><a href="{esc(clause_link(r.id))}" target="_blank" rel="noopener">{esc(r.title)}</a></th>'
         + "".join(f"<td>{esc(r.values.get(c, ''))}</td>" for c in columns) + "</tr>"
         for r in rows)
-    return (f'<div class="qa-table-wrap"><table class="qa-table qa-indicators"><thead><tr><th>指标</th>{head}</tr>'
+    return (f'<p class="qa-hint">表格较宽，可左右滑动查看全部列。</p>'
+            f'<div class="qa-table-wrap"><table class="qa-table qa-indicators"><thead><tr><th>指标</th>{head}</tr>'
             f'</thead><tbody>{body}</tbody></table></div>')
 
 
@@ -368,6 +369,8 @@ CSS = """
 .qa-aliases { font-size: 13px; margin: 0.3em 0; }
 .qa-office-clauses { margin: 0.2em 0 0.4em 1.2em; padding: 0; }
 .qa-table-wrap { overflow-x: auto; }
+.qa-hint { display: none; font-size: 12px; color: var(--body-text-color-subdued, #666); margin: 0.2em 0; }
+@media (max-width: 640px) { .qa-hint { display: block; } }
 .qa-table { border-collapse: collapse; font-size: 13px; min-width: 100%; }
 .qa-table th, .qa-table td { border: 1px solid var(--border-color-primary, #ddd); padding: 0.25em 0.45em; text-align: left; }
 .qa-indicators th { min-width: 4.5em; vertical-align: bottom; }
