@@ -62,9 +62,8 @@ def error_message(exc: QuestionError) -> str:
     m = re.search(r"is (\d+) characters long.*under (\d+)", text)
     if m:
         return f"问题有 {m.group(1)} 个字，太长了，请控制在 {m.group(2)} 字以内。"
-    m = re.search(r"unknown office (.+?); ", text)
-    if m:
-        return f"规划中没有这个单位：{cards.esc(m.group(1).strip(chr(39)))}。请从列表中选择。"
+    if "unknown office" in text:
+        return "规划中没有这个单位，请从列表中选择。"
     if "top_k" in text:
         return "top_k 必须是 1 到 50 之间的整数。"
     if "must be text" in text:
@@ -78,6 +77,8 @@ def answer(engine: Engine, question, top_k=5, office="", part=""):
         k = int(top_k)
     except (TypeError, ValueError):
         raise gr.Error("top_k 必须是 1 到 50 之间的整数。", title="无法提问") from None
+    if office and engine.offices.canonical(str(office)) is None:
+        raise gr.Error(f"规划中没有这个单位：{cards.esc(office)}。请从列表中选择，或输入规划中的简称。", title="无法提问")
     try:
         return engine.ask(question, top_k=k, office=(office or None), part=(part or None))
     except QuestionError as exc:
