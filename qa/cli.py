@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--questions", default="eval/questions.jsonl")
     ev.add_argument("--report", default="eval/REPORT.md")
     ev.add_argument("--calibrate", action="store_true", help="also search the not-found thresholds")
+    ev.add_argument("--sweep", action="store_true", help="also compare fusion methods and weights")
     sub.add_parser("dict", help="regenerate corpus/userdict.txt from the corpus")
     bench = sub.add_parser("bench", help="measure latency, build time, memory and scaling")
     bench.add_argument("--json", action="store_true")
@@ -94,7 +95,7 @@ def _run(args) -> int:
         return 0
     if args.command == "eval":
         from .evaluate import run_eval
-        return run_eval(_engine(args), Path(args.questions), Path(args.report), args.calibrate)
+        return run_eval(_engine(args), Path(args.questions), Path(args.report), args.calibrate, do_sweep=args.sweep)
     if args.command == "dict":
         from .corpus import load_corpus
         from .userdict import generate

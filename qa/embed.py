@@ -58,7 +58,9 @@ class SentenceTransformerEmbedder:
         except Exception as exc:
             raise EmbedderError(f"sentence-transformers could not load {name_or_path!r} ({exc}); "
                                 "give a local model folder or a name cached on this machine") from exc
-        self.id = f"st:{os.path.basename(os.path.normpath(name_or_path))}"
+        base = os.path.basename(os.path.normpath(name_or_path))
+        where = os.path.abspath(name_or_path) if os.path.isdir(name_or_path) else name_or_path
+        self.id = f"st:{base}-{hashlib.sha1(where.encode()).hexdigest()[:8]}"  # two local 'model' folders differ
         self.dim = int(self._model.get_sentence_embedding_dimension())
         e5 = "e5" in name_or_path.lower()
         self._q, self._p = ("query: ", "passage: ") if e5 else ("", "")
@@ -77,10 +79,9 @@ class SentenceTransformerEmbedder:
 class HashEmbedder:
     """Character unigrams and bigrams hashed into `dim` buckets; same text → same vector."""
 
-    id = "hash-bigram-256"
-
     def __init__(self, dim: int = 256):
         self.dim = dim
+        self.id = f"hash-bigram-{dim}"
 
     def _one(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)

@@ -26,7 +26,7 @@ from .scope import Scope
 from .typos import PinyinCorrector
 
 MAX_QUESTION_CHARS = 500
-_TAGS = re.compile(r"<[^>]{0,200}>")
+_TAGS = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)|<[^>]{0,200}>", re.I | re.S)
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -43,7 +43,7 @@ class Settings:
 
     mode: str = "full"
     fusion: str = "weighted"      # "weighted" (min-max normalised sum) or "rrf"
-    dense_weight: float = 0.5
+    dense_weight: float = 0.3     # chosen by `python -m qa eval --sweep`
     rrf_k: int = 60
     candidates: int = 200
     min_coverage: float = 0.45    # not-found rule, calibrated by `python -m qa eval --calibrate`
@@ -72,6 +72,11 @@ class Query:
     offices: list[str] = field(default_factory=list)
 
 
+def sanitize(text: str) -> str:
+    """Lone surrogates (undecodable bytes from a terminal or JSON) become U+FFFD."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def clean_question(question) -> str:
     """Validate and tidy a question; raises QuestionError with advice.
 
@@ -79,7 +84,7 @@ def clean_question(question) -> str:
     """
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
-    text = squeeze(fold(question).replace("\n", " "))
+    text = squeeze(fold(sanitize(question)).replace("\n", " "))
     if not text:
         raise QuestionError("the question is empty; type a question about the plan")
     if len(text) > MAX_QUESTION_CHARS:
@@ -89,7 +94,8 @@ def clean_question(question) -> str:
 
 
 class Engine:
-    def __init__(self, corpus: Corpus, built: Built, embedder, settings: Settings = Settings(), log=None):
+    def __init__(self, corpus: Corpus, built: Built, embedder, settings: Settings = Settings(), log=None,
+                 segmenter=None):
         self.corpus = corpus
         self.settings = settings
         self.embedder = embedder if built.dense is not None else None
@@ -98,7 +104,7 @@ class Engine:
         self.searchable = np.asarray(built.searchable, dtype=np.int64)
         self.bm25 = built.bm25
         self.dense = built.dense
-        self.segmenter = corpus.segmenter()
+        self.segmenter = segmenter or corpus.segmenter()
         self.offices = corpus.offices
         self.log = log
         self.indicators = [j for j, i in enumerate(built.searchable) if self.clauses[i].kind == "indicator"]
@@ -123,15 +129,15 @@ class Engine:
         except EmbedderError as exc:
             _say(log, f"warning: {exc}; answering from BM25 and the plan's structure only")
             embedder = None
-        built = None
+        built, segmenter = None, corpus.segmenter()
         if not rebuild:
             try:
                 built = load(Path(index_dir), corpus, embedder)
             except StaleIndex as exc:
                 _say(log, f"index: {exc}; rebuilding")
         if built is None:
-            built = build(corpus, Path(index_dir), embedder, stream=log)
-        return cls(corpus, built, embedder, settings, log)
+            built = build(corpus, Path(index_dir), embedder, segmenter, stream=log)
+        return cls(corpus, built, embedder, settings, log, segmenter)
 
     def with_settings(self, settings: Settings) -> "Engine":
         other = object.__new__(Engine)
@@ -149,8 +155,8 @@ class Engine:
         office_filter = self._office_filter(office)
         stripped = squeeze(_TAGS.sub(" ", text))
         if not _CONTENT.search(stripped):
-            return compose.nothing_to_search(question, qid)
-        query = self._query(question, stripped)
+            return compose.nothing_to_search(sanitize(question), qid)
+        query = self._query(sanitize(question), stripped)
         mask = self._mask(office_filter, part)
         result = self._answer(query, top_k, mask)
         return result if qid is None else _with_id(result, qid)
@@ -166,7 +172,8 @@ class Engine:
     # ---------------------------------------------------------------- stages
     def _query(self, raw: str, text: str) -> Query:
         repaired = self.typos.correct(text)
-        lowered = self.segmenter._english_to_chinese(repaired.lower())
+        # cue words are looked for in both the question and its glossary translation
+        lowered = repaired.lower() + " | " + self.segmenter._english_to_chinese(repaired.lower())
         tokens = self.segmenter.tokens(repaired)
         vector = self.embed_query(repaired) if self.settings.mode != "bm25" else None
         offices = self.offices.find_in(text) or self.offices.find_in(lowered)

@@ -116,13 +116,33 @@ def calibrate(engine: Engine, items: list[dict]) -> tuple[float, float, float]:
     return best
 
 
+def sweep(engine: Engine, items: list[dict], out=sys.stdout) -> str:
+    """Fusion method × dense weight, for hybrid retrieval and the full system: the measurement
+    behind Settings.fusion and Settings.dense_weight."""
+    lines = ["| fusion | dense weight | hybrid hit@1 | hybrid MRR@10 | full hit@1 | full offices |",
+             "|---|---|---|---|---|---|"]
+    for fusion in ("weighted", "rrf"):
+        for w in (0.2, 0.3, 0.4, 0.5, 0.6):
+            row = []
+            for mode in ("hybrid", "full"):
+                s = replace(engine.settings, mode=mode, fusion=fusion, dense_weight=w)
+                o = score(items, answer_all(engine.with_settings(s), items)[0])["overall"]
+                row += [o["hit@1"], o["MRR@10"]] if mode == "hybrid" else [o["hit@1"], o["offices"]]
+            lines.append(f"| {fusion} | {w} | " + " | ".join(_fmt(v) for v in row) + " |")
+    table = "\n".join(lines)
+    print(table, file=out)
+    return table
+
+
 def _fmt(value) -> str:
     v, n = value
     return "–" if n == 0 or v != v else f"{v:.3f}"
 
 
-def run_eval(engine: Engine, questions: Path, report: Path, do_calibrate: bool = False, out=sys.stdout) -> int:
+def run_eval(engine: Engine, questions: Path, report: Path, do_calibrate: bool = False, out=sys.stdout,
+             do_sweep: bool = False) -> int:
     items = load_questions(questions)
+    sweep_table = sweep(engine, items, out) if do_sweep else None
     if do_calibrate:
         f1, c, d = calibrate(engine, items)
         print(f"calibrated not-found rule: coverage ≥ {c:.2f} or dense ≥ {d:.3f} (F1 {f1:.3f})", file=out)
@@ -174,6 +194,7 @@ def run_eval(engine: Engine, questions: Path, report: Path, do_calibrate: bool =
         "plus the plan's structure (intent routing, clause numbers, office table, indicator table, "
         "outline, not-found rule). Retrieval-only configurations always answer (found = true).\n\n"
         + table + "\n\n## Full system by intent\n\n" + "\n".join(per_lines)
+        + (f"\n\n## Fusion sweep (`python -m qa eval --sweep`)\n\n{sweep_table}" if sweep_table else "")
         + "\n\n## Errors of the full system\n\n" + ("\n".join(misses) or "none") + "\n",
         encoding="utf-8")
     return 0

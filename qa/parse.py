@@ -154,6 +154,13 @@ def _table_rows(cells: list[str]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def _column_name(header: str) -> str:
+    """Example: _column_name("2020 年") == "2020"; other headers lose only their spaces."""
+    h = header.replace(" ", "")
+    m = re.fullmatch(r"((?:19|20)\d{2})年?(?:\(.*\))?", h)
+    return m.group(1) if m else h
+
+
 def parse_document(text: str, doc_id: str) -> Document:
     """Parse a plan's text into clauses; raises ParseError when no outline is recognisable."""
     lines = [squeeze(l) for l in fold(text).splitlines()]
@@ -208,7 +215,7 @@ def parse_document(text: str, doc_id: str) -> Document:
         table = _Node("table", key, caption, caption, anchor)
         anchor.children.append(table)
         for n, row in enumerate(rows, 1):
-            values = {h.replace(" ", ""): v for h, v in zip(header[1:], row[1:])}
+            values = {_column_name(h): v for h, v in zip(header[1:], row[1:])}
             table.children.append(_Node("indicator", str(n), row[0], row[0], table, values=values))
     flush()
     if not any(c.kind != "preamble" for c in root.children):
@@ -219,8 +226,8 @@ def parse_document(text: str, doc_id: str) -> Document:
 def _attach(para: str, current: "_Node", root: "_Node") -> "_Node":
     """Place one paragraph in the outline and return the node later paragraphs continue."""
     found = _marker(para)
-    if found is None and len(para) < 20 and not para.endswith(TERMINAL[:3]):
-        return current  # page chrome ("编辑:", "打印本页"): too short to be a sentence
+    if found is None and not para.endswith(TERMINAL):
+        return current  # page chrome ("编辑:", "版权所有 | 网站地图"): not a sentence
     if found is None or (found[0] == "principle" and current.kind == "root"):
         target = current if current.kind != "root" else root
         if target is root:

@@ -17,7 +17,7 @@ from .textnorm import fold
 
 # Words that carry the question's form rather than its topic. Generic Chinese, not plan-specific.
 QUESTION_WORDS = frozenset("""
-哪个 哪些 哪 什么 啥 咋 哪儿 谁 谁来 怎么 怎样 如何 是否 吗 呢 吧 啊 呀 么 请问 请 问 一下 我 我们 你 你们 他们
+哪个 哪些 哪 什么 啥 咋 哪儿 谁 来 谁来 怎么 怎样 如何 是否 吗 呢 吧 啊 呀 么 请问 请 问 一下 我 我们 你 你们 他们
 咱们 的 了 和 与 及 或 是 在 有 对 把 被 给 由 从 向 就 都 也 还 要 想 能 会 可以 应该 需要 该 找 管
 负责 负责人 归 部门 单位 机构 哪家 哪里 这个 那个 这 那 这件 事 事情 事儿 方面 相关 关于 工作
 规划 本规划 这份 里 中 上 下 多少 几 具体 主要 一 个 些 呢 哦 嘛 为 以 等 其 之 所 于 着 过 得 地
@@ -76,7 +76,18 @@ class Segmenter:
             if word in QUESTION_WORDS or word in ENGLISH_STOP:
                 continue
             out.append(word)
+            if len(word) >= 5:  # jieba's search mode stops at 3-character parts
+                out.extend(self._inner_words(word))
         return out
+
+    def _inner_words(self, word: str) -> list[str]:
+        """Dictionary words of 4+ characters inside a longer word.
+
+        Example: _inner_words("知识产权质押融资") == ["知识产权", "质押融资"]
+        """
+        freq = self._jieba.FREQ
+        return [word[i:i + n] for n in range(4, len(word)) for i in range(len(word) - n + 1)
+                if freq.get(word[i:i + n])]
 
     def _english_to_chinese(self, text: str) -> str:
         """Replace glossary phrases (longest first) with their Chinese terms; keep other words.

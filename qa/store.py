@@ -64,8 +64,8 @@ def _sha(path: Path) -> str:
 
 
 def _progress(done: int, total: int, label: str, stream) -> None:
-    if stream is None or total <= 0:
-        return
+    if stream is None or total <= 0 or not getattr(stream, "isatty", lambda: False)():
+        return  # a bar only where a person watches; logs get the one-line reason instead
     width = 30
     filled = int(width * done / total)
     stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
@@ -109,12 +109,12 @@ def _previous_vectors(index_dir: Path, embedder_id: str) -> dict[str, np.ndarray
         if folder is None:
             return {}
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("embedder") != embedder_id or manifest.get("format") != FORMAT_VERSION:
+        if not isinstance(manifest, dict) or manifest.get("embedder") != embedder_id or manifest.get("format") != FORMAT_VERSION:
             return {}
         hashes = manifest["embed_hashes"]
         vectors = np.load(folder / "vectors.npy", allow_pickle=False)
         return dict(zip(hashes, vectors)) if len(hashes) == len(vectors) else {}
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 
@@ -181,6 +181,8 @@ def load(index_dir: Path, corpus: Corpus, embedder) -> Built:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise StaleIndex("index manifest is missing or unreadable")
+    if not isinstance(manifest, dict):
+        raise StaleIndex("index manifest is not a JSON object")
     if manifest.get("format") != FORMAT_VERSION:
         raise StaleIndex(f"index format {manifest.get('format')} is not {FORMAT_VERSION}")
     docs_hash, dict_hash = fingerprint(corpus.folder)
