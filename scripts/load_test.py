@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import math
 import os
 import socket
 import sys
@@ -56,7 +57,7 @@ def percentile(values: list[float], p: float) -> float:
     if not values:
         return 0.0
     s = sorted(values)
-    k = max(0, min(len(s) - 1, int(round(p / 100.0 * len(s) + 0.5)) - 1))
+    k = max(0, min(len(s) - 1, math.ceil(round(p / 100.0 * len(s), 9)) - 1))
     return s[k]
 
 
