@@ -133,10 +133,19 @@ def _batch(args) -> int:
             out = answer.to_json()
             out["id"] = qid
         except QuestionError as exc:
-            out = {"id": qid, "question": item.get("question"), "found": False, "error": str(exc)}
+            out = {"id": qid, "question": _printable(item.get("question")), "found": False, "error": str(exc)}
+            failures += 1
+        except Exception as exc:  # one bad line must not lose the answers to the others
+            out = {"id": qid, "question": _printable(item.get("question")), "found": False,
+                   "error": f"internal error ({type(exc).__name__}); the other lines are unaffected"}
             failures += 1
         print(json.dumps(out, ensure_ascii=False), flush=True)
     return 0
+
+
+def _printable(value):
+    from .engine import sanitize
+    return sanitize(value) if isinstance(value, str) else value
 
 
 def _stdin_lines():

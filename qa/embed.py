@@ -61,7 +61,8 @@ class SentenceTransformerEmbedder:
         base = os.path.basename(os.path.normpath(name_or_path))
         where = os.path.abspath(name_or_path) if os.path.isdir(name_or_path) else name_or_path
         self.id = f"st:{base}-{hashlib.sha1(where.encode()).hexdigest()[:8]}"  # two local 'model' folders differ
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim())
         e5 = "e5" in name_or_path.lower()
         self._q, self._p = ("query: ", "passage: ") if e5 else ("", "")
 
@@ -79,9 +80,12 @@ class SentenceTransformerEmbedder:
 class HashEmbedder:
     """Character unigrams and bigrams hashed into `dim` buckets; same text → same vector."""
 
+    id = "hash-bigram-256"
+
     def __init__(self, dim: int = 256):
         self.dim = dim
-        self.id = f"hash-bigram-{dim}"
+        if dim != 256:
+            self.id = f"hash-bigram-{dim}"
 
     def _one(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)

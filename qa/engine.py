@@ -84,7 +84,11 @@ def clean_question(question) -> str:
     """
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
-    text = squeeze(fold(sanitize(question)).replace("\n", " "))
+    clean = sanitize(question)
+    if "\ufffd" in clean:
+        raise QuestionError("the question has bytes that are not UTF-8 text (wrong encoding?); "
+                            "type it again or save it as UTF-8")
+    text = squeeze(fold(clean).replace("\n", " "))
     if not text:
         raise QuestionError("the question is empty; type a question about the plan")
     if len(text) > MAX_QUESTION_CHARS:

@@ -22,6 +22,7 @@ SECTION = re.compile(rf"^\(([{CN_NUM}]+)\)\s*(.*)$")
 ITEM = re.compile(r"^(\d{1,2})[.、](?!\d)\s*(.*)$")
 PRINCIPLE = re.compile(r"^(?:——|—|--)\s*(\S.*)$")
 TERMINAL = tuple("。!?;:)」”…")
+SENTENCE_END = tuple("。!?;)」”…")
 TITLE_END = re.compile(r"[。;:!?]")
 NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
 
@@ -226,7 +227,7 @@ def parse_document(text: str, doc_id: str) -> Document:
 def _attach(para: str, current: "_Node", root: "_Node") -> "_Node":
     """Place one paragraph in the outline and return the node later paragraphs continue."""
     found = _marker(para)
-    if found is None and not para.endswith(TERMINAL):
+    if found is None and not para.endswith(SENTENCE_END) and (len(para) < 20 or not para.endswith(":")):
         return current  # page chrome ("编辑:", "版权所有 | 网站地图"): not a sentence
     if found is None or (found[0] == "principle" and current.kind == "root"):
         target = current if current.kind != "root" else root
