@@ -61,7 +61,11 @@ def fingerprint(folder: Path) -> tuple[str, str]:
     data = hashlib.sha256()
     for name in DATA_FILES:
         p = folder / name
-        data.update(name.encode() + b"\0" + (p.read_bytes() if p.exists() else b""))
+        try:
+            content = p.read_bytes() if p.exists() else b""
+        except OSError:  # e.g. a folder named offices.json: load_corpus warns about it
+            content = b"<unreadable>"
+        data.update(name.encode() + b"\0" + content)
     return docs.hexdigest()[:16], data.hexdigest()[:16]
 
 

@@ -86,10 +86,12 @@ def current_folder(index_dir: Path) -> Path | None:
     pointer = index_dir / "CURRENT"
     try:
         name = pointer.read_text(encoding="utf-8").strip()
-    except OSError:
+    except (OSError, ValueError):  # missing, or not text (UnicodeDecodeError): no live index
+        return None
+    if not name or "\0" in name:
         return None
     folder = index_dir / name
-    return folder if name and folder.is_dir() else None
+    return folder if folder.is_dir() else None
 
 
 def read_manifest(index_dir: Path) -> dict | None:
