@@ -98,7 +98,8 @@ def indicator_answer(question: str, row: Clause, column: str | None, others: lis
     cells = "；".join(f"{c}：{v}" for c, v in row.values.items())
     label = f"{asked}年" if asked and asked.isdigit() else (asked or "")
     if value is not None:
-        text = f"规划主要指标「{row.title}」{label}为 {value}{(' ' + unit) if unit and asked != '属性' and '%' not in unit else ''}。整行：{cells}。"
+        shown = value if asked == "属性" or not unit else (f"{value}%" if unit == "%" else f"{value} {unit}")
+        text = f"规划主要指标「{row.title}」{label}为 {shown}。整行：{cells}。"
     else:
         text = f"规划主要指标「{row.title}」：{cells}。"
     hits = (Hit(row, 1.0),) + tuple(others)

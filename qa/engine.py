@@ -66,10 +66,11 @@ class Query:
 
     raw: str
     text: str                     # folded, tags removed, typos repaired
-    lowered: str                  # text with English glossary terms in Chinese, lower case
+    lowered: str                  # text + " | " + plain: cue words are looked for in both
     tokens: list[str]
     vector: np.ndarray | None
     offices: list[str] = field(default_factory=list)
+    plain: str = ""               # in the plan's words: regional and English glossary terms replaced
 
 
 def sanitize(text: str) -> str:
@@ -177,11 +178,12 @@ class Engine:
     def _query(self, raw: str, text: str) -> Query:
         repaired = self.typos.correct(text)
         # cue words are looked for in both the question and its glossary translation
-        lowered = repaired.lower() + " | " + self.segmenter._english_to_chinese(repaired.lower())
+        plain = self.segmenter.plain_wording(repaired)
+        lowered = repaired.lower() + " | " + plain
         tokens = self.segmenter.tokens(repaired)
         vector = self.embed_query(repaired) if self.settings.mode != "bm25" else None
         offices = self.offices.find_in(text) or self.offices.find_in(lowered)
-        return Query(raw, repaired, lowered, tokens, vector, offices)
+        return Query(raw, repaired, lowered, tokens, vector, offices, plain)
 
     def _office_filter(self, office: str | None) -> str | None:
         if office is None or not str(office).strip():
@@ -288,7 +290,7 @@ class Engine:
             return compose.reference_answer(q.raw, target, self._children(target), k)
         asks_department = route.has_any(text, route.DEPARTMENT_CUES)
         asks_who = route.has_any(text, [c for c in route.DEPARTMENT_CUES if c not in route.WEAK_DEPARTMENT_CUES])
-        outside = self.scope.outside(text)
+        outside = self.scope.outside(q.plain)
         if q.offices and not asks_who and outside is None and self._asks_about_office(q):
             return compose.office_answer(q.raw, q.offices[0], self.office_clauses(q.offices[0]),
                                          self.offices.get(q.offices[0]))
@@ -346,7 +348,7 @@ class Engine:
         q = self._query(question, text)
         asks_department = route.has_any(q.lowered, route.DEPARTMENT_CUES)
         asks_who = route.has_any(q.lowered, [c for c in route.DEPARTMENT_CUES if c not in route.WEAK_DEPARTMENT_CUES])
-        if route.clause_reference(q.lowered) is not None or self.scope.outside(q.lowered):
+        if route.clause_reference(q.lowered) is not None or self.scope.outside(q.plain):
             return None
         if q.offices and not asks_who and self._asks_about_office(q):
             return None
@@ -370,7 +372,8 @@ class Engine:
         """An indicator row when the question asks for a figure and names an indicator."""
         if not self.indicators:
             return None
-        asks_number = route.has_any(q.lowered, route.NUMBER_CUES) or bool(route.years_in(q.lowered))
+        asks_number = (route.has_any(q.lowered, route.NUMBER_CUES + route.TARGET_CUES + route.INCREASE_CUES)
+                       or bool(route.years_in(q.lowered)))
         if not asks_number:
             return None
         pos = set(self.indicators)

@@ -59,7 +59,9 @@ class OfficeTable:
 
     def __init__(self, offices: list[Office]):
         self.offices: dict[str, Office] = {o.name: o for o in offices}
-        self._alias: dict[str, str] = {}
+        # a name some plan writes as an office is that office, even where another office lists
+        # it as an alias (a national plan's 知识产权局 is not the provincial 省科技厅)
+        self._alias: dict[str, str] = {_key(o.name): o.name for o in offices}
         for o in offices:
             for n in o.names():
                 if n:
@@ -76,7 +78,7 @@ class OfficeTable:
 
     def with_names(self, names) -> "OfficeTable":
         """A table that also knows offices a corpus names but the data file lacks."""
-        extra = [Office(n) for n in names if self.canonical(n) is None]
+        extra = [Office(n) for n in dict.fromkeys(names) if n not in self.offices]
         return OfficeTable(list(self.offices.values()) + extra) if extra else self
 
     def canonical(self, name: str) -> str | None:

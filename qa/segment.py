@@ -65,11 +65,8 @@ class Segmenter:
 
         Example: tokens("哪个部门负责知识产权质押融资？") → ["知识", "产权", "知识产权", "质押", "融资", "质押融资"]
         """
-        text = fold(text).lower()
-        for variant, plain in self._regional:
-            text = text.replace(variant, plain)
         out: list[str] = []
-        for word in self._jieba.cut_for_search(self._english_to_chinese(text)):
+        for word in self._jieba.cut_for_search(self.plain_wording(text)):
             word = word.strip()
             if not word or not _KEEP.search(word):
                 continue
@@ -88,6 +85,14 @@ class Segmenter:
         freq = self._jieba.FREQ
         return [word[i:i + n] for n in range(4, len(word)) for i in range(len(word) - n + 1)
                 if freq.get(word[i:i + n])]
+
+    def plain_wording(self, text: str) -> str:
+        """The text in the plan's own words: folded, regional terms and English glossary terms
+        replaced. Example: plain_wording("智慧財產權 pledge financing") == "知识产权  质押融资 "."""
+        text = fold(text).lower()
+        for variant, plain in self._regional:
+            text = text.replace(variant, plain)
+        return self._english_to_chinese(text)
 
     def _english_to_chinese(self, text: str) -> str:
         """Replace glossary phrases (longest first) with their Chinese terms; keep other words.
