@@ -144,7 +144,7 @@ def _batch(args) -> int:
 
 
 def _printable(value):
-    from .engine import sanitize
+    from .textnorm import sanitize
     return sanitize(value) if isinstance(value, str) else value
 
 

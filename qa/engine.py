@@ -21,7 +21,7 @@ from .corpus import Corpus, load_corpus
 from .embed import EmbedderError, make_embedder
 from .records import Answer, Clause, Hit
 from .store import Built, StaleIndex, build, index_text, load
-from .textnorm import fold, squeeze
+from .textnorm import fold, sanitize, squeeze
 from .scope import Scope
 from .typos import PinyinCorrector
 
@@ -71,11 +71,6 @@ class Query:
     vector: np.ndarray | None
     offices: list[str] = field(default_factory=list)
     plain: str = ""               # in the plan's words: regional and English glossary terms replaced
-
-
-def sanitize(text: str) -> str:
-    """Lone surrogates (undecodable bytes from a terminal or JSON) become U+FFFD."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def clean_question(question) -> str:

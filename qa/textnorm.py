@@ -31,12 +31,20 @@ def to_simplified(text: str) -> str:
     return conv.convert(text) if conv else text
 
 
+def sanitize(text: str) -> str:
+    """Lone surrogates (undecodable bytes from a terminal, a file or JSON) become U+FFFD.
+
+    Example: sanitize("\\ud800专利") == "\\ufffd专利"
+    """
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def fold(text: str) -> str:
     """NFKC + Traditional→Simplified + no control characters; keeps line breaks.
 
     Example: fold("（責任單位：省科技廳）") == "(责任单位:省科技厅)"
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", sanitize(text))
     text = _CONTROL.sub("", text)
     return to_simplified(text)
 

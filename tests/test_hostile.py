@@ -49,10 +49,6 @@ def test_parser_raises_only_parse_error(text):
     assert all(c.doc_id == "fuzz" for c in doc.clauses)
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeEncodeError,
-                   reason="BUG: qa.textnorm.fold → to_simplified hands lone surrogates to opencc, whose convert() "
-                          "encodes to UTF-8 and raises UnicodeEncodeError; parse_document('\\ud800', 'x') should "
-                          "parse or raise ParseError (engine.sanitize already does this for questions)")
 @pytest.mark.parametrize("text", ["\ud800", "一、总则\n（一）\udcff知识产权。"])
 def test_parser_on_lone_surrogates(text):
     try:
