@@ -106,18 +106,12 @@ def clear_chat():
     return cards.conversation_html([]), [], ""
 
 
-def children_of(engine: Engine, clause) -> list:
-    prefix = clause.id + "."
-    depth = clause.id.count(".") + 1
-    return [c for c in engine.clauses if c.id.startswith(prefix) and c.id.count(".") == depth]
-
-
 def show_clause(engine: Engine, clause_id: str) -> str:
     """The browse pane for one clause id (unknown ids get a polite message)."""
     clause = engine.by_id.get(clause_id or "")
     if clause is None:
         return cards.clause_view(None, [], titles_of(engine), missing=clause_id or "")
-    return cards.clause_view(clause, children_of(engine, clause), titles_of(engine))
+    return cards.clause_view(clause, engine.children(clause), titles_of(engine))
 
 
 def open_from_url(engine: Engine, clause_id):

@@ -282,7 +282,7 @@ class Engine:
         ref = route.clause_reference(text)
         if ref is not None:
             target = route.resolve_reference(ref, self.clauses)
-            return compose.reference_answer(q.raw, target, self._children(target), k)
+            return compose.reference_answer(q.raw, target, self.children(target), k)
         asks_department = route.has_any(text, route.DEPARTMENT_CUES)
         asks_who = route.has_any(text, [c for c in route.DEPARTMENT_CUES if c not in route.WEAK_DEPARTMENT_CUES])
         outside = self.scope.outside(q.plain)
@@ -306,7 +306,7 @@ class Engine:
             return compose.indicator_answer(q.raw, row, column, others[: k - 1], found)
         container = None if asks_department else self._overview(q)
         if container is not None and container.has_children:
-            return compose.overview_answer(q.raw, container, self._children(container), k)
+            return compose.overview_answer(q.raw, container, self.children(container), k)
         if container is not None:
             rest = [h for h in self._hits(ranked, k) if h.clause.id != container.id]
             return compose.clause_answer(q.raw, "overview", [Hit(container, 1.0)] + rest[: k - 1], True)
@@ -419,12 +419,13 @@ class Engine:
         m = route.ORDINAL.search(text[text.find(best.title[:4]):] if best.title[:4] in text else text)
         if m and best.has_children:
             n = int(m.group(1)) if m.group(1).isdigit() else route.cn_to_int(m.group(1))
-            kids = self._children(best)
+            kids = self.children(best)
             if 1 <= n <= len(kids):
                 return kids[n - 1]
         return best
 
-    def _children(self, clause: Clause | None) -> list[Clause]:
+    def children(self, clause: Clause | None) -> list[Clause]:
+        """The clauses one level below a part, section or table, in plan order."""
         if clause is None:
             return []
         prefix = clause.id + "."

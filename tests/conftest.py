@@ -39,11 +39,26 @@ def hash_engine(corpus_dir, tmp_path_factory):
     return Engine.open(corpus_dir, tmp_path_factory.mktemp("index-hash"), "hash", log=None)
 
 
-@pytest.fixture
-def free_port() -> int:
+def _free_loopback_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def free_port() -> int:
+    return _free_loopback_port()
+
+
+@pytest.fixture(scope="module")
+def server(corpus_dir, tmp_path_factory):
+    """`python app.py` on a free loopback port, one per test module, stopped after it."""
+    from _app import ServerBox
+    box = ServerBox()
+    try:
+        yield box.get(_free_loopback_port(), corpus_dir, tmp_path_factory)
+    finally:
+        box.close()
 
 
 @pytest.fixture(scope="session")

@@ -12,21 +12,11 @@ import sys
 
 import pytest
 
-from _app import ROOT, ServerBox, app_index_dir
+from _app import ROOT, app_index_dir
 
 PLEDGE = "哪个部门负责知识产权质押融资？"
 
 
-@pytest.fixture(scope="module")
-def _box():
-    box = ServerBox()
-    yield box
-    box.close()
-
-
-@pytest.fixture
-def server(_box, free_port, corpus_dir, tmp_path_factory):
-    return _box.get(free_port, corpus_dir, tmp_path_factory)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 import pytest
 
-from _app import ServerBox
 
 pytestmark = pytest.mark.browser
 
@@ -40,16 +39,6 @@ def browser():
     pw.stop()
 
 
-@pytest.fixture(scope="module")
-def _box():
-    box = ServerBox()
-    yield box
-    box.close()
-
-
-@pytest.fixture
-def server(_box, free_port, corpus_dir, tmp_path_factory):
-    return _box.get(free_port, corpus_dir, tmp_path_factory)
 
 
 class Page:

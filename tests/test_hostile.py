@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _app import ROOT, ServerBox
+from _app import ROOT
 from qa.engine import MAX_QUESTION_CHARS, QuestionError
 from qa.parse import ParseError, parse_document
 
@@ -163,16 +163,6 @@ def test_script_in_corpus_text_renders_as_escaped_text():
 
 # ------------------------------------------------------------------------------------------ the running app
 
-@pytest.fixture(scope="module")
-def _box():
-    box = ServerBox()
-    yield box
-    box.close()
-
-
-@pytest.fixture
-def server(_box, free_port, corpus_dir, tmp_path_factory):
-    return _box.get(free_port, corpus_dir, tmp_path_factory)
 
 
 TRAVERSALS = [

@@ -12,22 +12,13 @@ import sys
 
 import pytest
 
-from _app import ROOT, ServerBox
+from _app import ROOT
 
 CLIENTS, SECONDS = 16, 15
 
 
-@pytest.fixture(scope="module")
-def _box():
-    box = ServerBox()
-    yield box
-    box.close()
-
-
 @pytest.mark.slow
-def test_sixteen_clients_for_fifteen_seconds_without_errors(_box, free_port, corpus_dir, tmp_path_factory,
-                                                            artifacts):
-    server = _box.get(free_port, corpus_dir, tmp_path_factory)
+def test_sixteen_clients_for_fifteen_seconds_without_errors(server, artifacts):
     out = subprocess.run([sys.executable, "scripts/load_test.py", "--url", server.url, "--clients", str(CLIENTS),
                           "--seconds", str(SECONDS), "--json"],
                          cwd=ROOT, capture_output=True, text=True, timeout=SECONDS + 40)
