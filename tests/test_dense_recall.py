@@ -1,4 +1,4 @@
-"""Dense search: exact below HNSW_THRESHOLD, HNSW above it with recall@10 ≥ 0.98 against exact.
+"""Dense search: exact below a threshold, HNSW above it with recall@10 ≥ 0.98 against exact.
 
 The vectors imitate sentence embeddings (clustered, a few dozen directions mixed, plus noise)
 rather than uniform noise, on which no approximate index — and no embedding model — behaves;
@@ -43,13 +43,18 @@ def recall(index: DenseIndex, x: np.ndarray, q: np.ndarray, k: int = 10) -> floa
 
 @pytest.fixture(scope="module")
 def big():
+    # the default threshold (200k) is too large for a unit test; the HNSW settings are the defaults
     x = embeddings_like(30_000)
-    return x, DenseIndex(x)
+    return x, DenseIndex(x, hnsw_threshold=20_000)
+
+
+def test_default_threshold_keeps_100k_exact():
+    assert HNSW_THRESHOLD > 100_000
 
 
 def test_large_index_is_hnsw_with_recall_at_10_of_098(big):
     x, index = big
-    assert len(x) >= HNSW_THRESHOLD and not index.exact
+    assert not index.exact
     r = recall(index, x, near(x, 300))
     print(f"HNSW recall@10 over 30k vectors: {r:.4f}")
     assert r >= 0.98
@@ -88,6 +93,14 @@ def test_threshold_is_a_setting():
     assert DenseIndex(x, hnsw_threshold=501).exact
 
 
+def test_vectors_are_the_index_own_and_read_only():
+    x = embeddings_like(50)
+    for index in (DenseIndex(x), DenseIndex(x, hnsw_threshold=10)):
+        np.testing.assert_array_equal(index.vectors, x)
+        with pytest.raises(ValueError):
+            index.vectors[0, 0] = 1.0
+
+
 def test_k_larger_than_index_and_empty_index():
     x = embeddings_like(3)
     assert len(DenseIndex(x).search(x[0], 10)[0]) == 3
@@ -104,5 +117,6 @@ def test_save_load_round_trip(tmp_path, threshold):
     again = DenseIndex.load(tmp_path)
     assert again.exact == index.exact
     np.testing.assert_array_equal(again.vectors, index.vectors)
+    np.testing.assert_array_equal(again.vectors, x)
     for v in near(x, 10):
         assert again.search(v, 5)[0].tolist() == index.search(v, 5)[0].tolist()
