@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -27,19 +29,22 @@ class SparseBM25:
         self.weights = weights
 
     @classmethod
-    def fit(cls, corpus: list[list[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> "SparseBM25":
-        n_docs = len(corpus)
+    def fit(cls, corpus: Iterable[list[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> "SparseBM25":
+        """Any iterable of token lists (a generator too: documents are counted as they come, so a
+        large corpus never holds all its token lists at once)."""
         vocab: dict[str, int] = {}
-        rows, cols, tfs = [], [], []
-        doc_len = np.zeros(n_docs, dtype=np.float64)
+        rows, cols, tfs, lens = array("q"), array("q"), array("d"), array("d")
         for d, doc in enumerate(corpus):
-            doc_len[d] = len(doc)
-            for term, tf in Counter(doc).items():
-                rows.append(d)
-                cols.append(vocab.setdefault(term, len(vocab)))
-                tfs.append(tf)
-        rows_a, cols_a = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
-        tf_a = np.asarray(tfs, dtype=np.float64)
+            lens.append(len(doc))
+            counts = Counter(doc)
+            rows.extend([d] * len(counts))
+            cols.extend([vocab.setdefault(term, len(vocab)) for term in counts])
+            tfs.extend(counts.values())
+        n_docs = len(lens)
+        doc_len = np.frombuffer(lens, dtype=np.float64) if n_docs else np.zeros(0)
+        rows_a = np.frombuffer(rows, dtype=np.int64) if len(rows) else np.zeros(0, np.int64)
+        cols_a = np.frombuffer(cols, dtype=np.int64) if len(cols) else np.zeros(0, np.int64)
+        tf_a = np.frombuffer(tfs, dtype=np.float64) if len(tfs) else np.zeros(0)
         df = np.bincount(cols_a, minlength=len(vocab)).astype(np.float64)
         idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
         if len(idf):

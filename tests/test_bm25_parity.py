@@ -87,3 +87,13 @@ def test_save_load_round_trip(plan, tmp_path):
     q = seg.tokens("哪个部门负责知识产权质押融资？")
     assert again.vocab == sparse.vocab
     np.testing.assert_array_equal(again.scores(q), sparse.scores(q))
+
+
+def test_fit_from_a_generator_equals_fit_from_a_list(plan):
+    corpus, seg = plan
+    clauses = [c for d in corpus.documents for c in d.clauses if c.searchable]
+    listed = SparseBM25.fit([seg.tokens(index_text(c)) for c in clauses])
+    streamed = SparseBM25.fit(seg.tokens(index_text(c)) for c in clauses)
+    assert streamed.vocab == listed.vocab
+    assert (streamed.weights != listed.weights).nnz == 0
+    assert SparseBM25.fit(iter([])).n_docs == 0
