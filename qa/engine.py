@@ -114,7 +114,9 @@ class Engine:
         self._oov_idf = float(np.log((self.bm25.n_docs + 0.5) / 0.5))
         self._doc_tokens = {}
         self._plan_years = set(route.years_in(" ".join(c.text for c in self.clauses)))
-        self.scope = Scope(corpus_text, self.offices.all_names())
+        english_names = [n for o in self.offices.offices.values() for n in o.english]
+        self.scope = Scope(corpus_text, self.offices.all_names(),
+                           english_names + sorted(self.segmenter.english_words()))
 
     # ---------------------------------------------------------------- construction
     @classmethod
@@ -285,7 +287,7 @@ class Engine:
             return compose.reference_answer(q.raw, target, self.children(target), k)
         asks_department = route.has_any(text, route.DEPARTMENT_CUES)
         asks_who = route.has_any(text, [c for c in route.DEPARTMENT_CUES if c not in route.WEAK_DEPARTMENT_CUES])
-        outside = self.scope.outside(q.plain)
+        outside = self.scope.outside(q.plain, q.text)
         if q.offices and not asks_who and outside is None and self._asks_about_office(q):
             return compose.office_answer(q.raw, q.offices[0], self.office_clauses(q.offices[0]),
                                          self.offices.get(q.offices[0]))
@@ -343,7 +345,7 @@ class Engine:
         q = self._query(question, text)
         asks_department = route.has_any(q.lowered, route.DEPARTMENT_CUES)
         asks_who = route.has_any(q.lowered, [c for c in route.DEPARTMENT_CUES if c not in route.WEAK_DEPARTMENT_CUES])
-        if route.clause_reference(q.lowered) is not None or self.scope.outside(q.plain):
+        if route.clause_reference(q.lowered) is not None or self.scope.outside(q.plain, q.text):
             return None
         if q.offices and not asks_who and self._asks_about_office(q):
             return None

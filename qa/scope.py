@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 import jieba.posseg
+from pypinyin import lazy_pinyin
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _PERIOD = re.compile(r"十[一二三四五六七八九]五")
@@ -52,8 +53,11 @@ ANSWER_TYPES = (
 class Scope:
     """Built once per corpus; `outside(question)` says why a question is out of scope, or None."""
 
-    def __init__(self, corpus_text: str, known_names=()):
+    def __init__(self, corpus_text: str, known_names=(), known_english=()):
         self.text = corpus_text
+        self.english = {w.lower() for name in known_english for w in re.findall(r"[A-Za-z]+", name)}
+        self._syllables: set[str] | None = None
+        self._places: set[str] | None = None
         self.names = "\n".join(known_names)  # office aliases: 食药监局 is not in the text, yet known
         self.types = [t for t in ANSWER_TYPES if not t.evidence.search(corpus_text)]
         # a year the plan speaks of: "2020年", or a column of its tables — not 中国制造2025
@@ -61,7 +65,7 @@ class Scope:
             re.findall(r"[:;]((?:19|20)\d{2}) ", corpus_text))  # indicator columns: "…:2015 2.6;2016 3.36"
         self.periods = set(_PERIOD.findall(corpus_text))
 
-    def outside(self, question: str) -> str | None:
+    def outside(self, question: str, original: str | None = None) -> str | None:
         """Example: Scope("…2015…2020…").outside("2025年的目标") == "year 2025"."""
         lowered = question.lower()
         for t in self.types:
@@ -74,8 +78,32 @@ class Scope:
         for p in _PERIOD.findall(question):
             if p not in self.periods:
                 return f"plan period {p}"
+        for word in re.findall(r"(?<=[A-Za-z,;:] )([A-Z][a-z]{3,})(?:'s)?\b", original or question):
+            if self._is_unknown_place(word.lower()):
+                return f"{word} is not mentioned in the plan"
         for word in jieba.posseg.lcut(question):
             if word.flag in ("ns", "nt", "nr") and len(word.word) >= 2 and word.word not in self.text \
                     and word.word not in self.names:
                 return f"{word.word} is not mentioned in the plan"
         return None
+
+    def _is_unknown_place(self, word: str) -> bool:
+        """A capitalised English word that reads as pinyin (Guangdong, Liaoning) names a Chinese
+        place; unless the plan names that place (Jilin, Changchun), the question is elsewhere."""
+        if self._syllables is None:
+            every_han = "".join(chr(c) for c in range(0x4E00, 0x9FA6))  # ~0.1 s, once
+            self._syllables = {s for s in lazy_pinyin(every_han) if s.isalpha()}
+            places = {w.word for w in jieba.posseg.cut(self.text) if w.flag == "ns"}
+            self._places = set()
+            for p in places:
+                for name in (p, p[:-1] if p[-1:] in "省市县区州" and len(p) > 2 else p):
+                    self._places.add("".join(lazy_pinyin(name)))
+        if word in self._places or word in self.english:
+            return False
+        ok = [True] + [False] * len(word)  # can the word be cut into known syllables?
+        for i in range(len(word)):
+            if ok[i]:
+                for j in range(i + 1, min(len(word), i + 6) + 1):
+                    if word[i:j] in self._syllables:
+                        ok[j] = True
+        return ok[len(word)]

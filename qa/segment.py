@@ -21,6 +21,7 @@ QUESTION_WORDS = frozenset("""
 咱们 的 了 和 与 及 或 是 在 有 对 把 被 给 由 从 向 就 都 也 还 要 想 能 会 可以 应该 需要 该 找 管
 负责 负责人 归 部门 单位 机构 哪家 哪里 这个 那个 这 那 这件 事 事情 事儿 方面 相关 关于 工作
 规划 本规划 这份 里 中 上 下 多少 几 具体 主要 一 个 些 呢 哦 嘛 为 以 等 其 之 所 于 着 过 得 地
+那块 这块 这一块 那一块 这事 那事 这方面 咋办 啥的 到底 究竟
 吉林 吉林省 我省 省 全省 十三五 说 讲 提到 提出 内容 规定 怎么办 干 做 搞 办 职责 承担 任务
 """.split())
 ENGLISH_STOP = frozenset("""
@@ -29,7 +30,7 @@ does do did this that these those it its as at from about under plan jilin provi
 responsible department departments office offices agency agencies charge please tell me i we our
 you can could should would will there their they any all some much many
 """.split())
-_ENGLISH_WORD = re.compile(r"[a-z][a-z0-9\-]*")
+_ENGLISH_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
 _KEEP = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]")
 
 
@@ -85,6 +86,10 @@ class Segmenter:
         freq = self._jieba.FREQ
         return [word[i:i + n] for n in range(4, len(word)) for i in range(len(word) - n + 1)
                 if freq.get(word[i:i + n])]
+
+    def english_words(self) -> set[str]:
+        """Every word of the glossary's English side (known words, not foreign names)."""
+        return {w for phrase in self._english for w in phrase.split()}
 
     def plain_wording(self, text: str) -> str:
         """The text in the plan's own words: folded, regional terms and English glossary terms

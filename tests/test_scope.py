@@ -1,0 +1,49 @@
+"""What the corpus cannot answer: answer types, places, years and plan periods — all checked
+against a tiny corpus text, so each rule is shown to follow the corpus rather than a phrase list."""
+import pytest
+
+from qa.scope import Scope
+
+PLAN = ("“十三五”吉林省知识产权规划。到2020年,长春市建设知识产权强市。实施“中国制造2025”。"
+        "主要指标:2015 2.6;2016 3.36;2020 5.3。")
+
+
+@pytest.fixture(scope="module")
+def scope():
+    return Scope(PLAN, known_names=["省科技厅", "食药监局"], known_english=["People's Bank of China"])
+
+
+@pytest.mark.parametrize("question", [
+    "省科技厅的电话是多少",          # phone
+    "知识产权局地址在哪里",          # address
+    "专利申请费多少钱",              # fee
+    "商标注册要多少天",              # duration
+    "专利法第几条规定了职务发明",     # statute
+    "2025年的目标是多少",            # a year the plan does not speak of
+    "十四五规划有哪些任务",          # another plan period
+    "辽宁省的知识产权规划",          # a place the plan never names
+    "What is Guangdong's target?",   # a Chinese place written in pinyin
+])
+def test_out_of_scope(scope, question):
+    assert scope.outside(question.lower(), question) is not None
+
+
+@pytest.mark.parametrize("question", [
+    "",
+    "2020年的目标是多少",                           # the plan's own year
+    "2016年每万人口发明专利拥有量",                  # a column of its table
+    "中国制造2025由谁负责",                          # 2025 inside a name the plan uses
+    "长春市的知识产权强市建设",                      # a place it names
+    "食药监局负责什么",                              # an office alias is a known name
+    "Who handles IP in Changchun?",                 # pinyin of a place it names
+    "What does the People's Bank of China do?",     # an English name from the office table
+    "十三五期间的目标",                              # its own plan period
+])
+def test_in_scope(scope, question):
+    assert scope.outside(question.lower(), question) is None
+
+
+def test_a_corpus_with_a_hotline_answers_hotline_questions():
+    with_phone = Scope(PLAN + "维权援助热线电话:0431-12345678。")
+    assert with_phone.outside("维权援助热线电话是多少") is None
+    assert Scope(PLAN).outside("维权援助热线电话是多少") is not None
