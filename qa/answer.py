@@ -89,7 +89,7 @@ def office_answer(question: str, office: str, clauses: list[Clause], info) -> An
     return Answer(question, True, "office_reverse", text, (office,), None, hits)
 
 
-def indicator_answer(question: str, row: Clause, column: str | None, others: list[Hit], found: bool) -> Answer:
+def indicator_answer(question: str, row: Clause, column: str | None, others: list[Hit]) -> Answer:
     columns = list(row.values)
     years = [c for c in columns if c.isdigit()]
     asked = column or (years[-1] if years else None)
