@@ -7,11 +7,13 @@ with some domain terms swapped for other domain terms of the plan, so every word
 but every clause is new. Offices are drawn from the plan's own 责任单位 lists; indicator cells
 are jittered. Everything is fixed by `seed`.
 
-Shortcut: vectors are not computed by a model. `mix_vectors` makes each synthetic clause's vector
-from the real vectors of the template clauses its sentences came from, plus noise — so vectors
-sit where the model puts this plan's text (questions embedded by the real model find meaningful
-neighbours, and HNSW recall is measured on a realistic distribution) at no embedding cost.
-`random_unit_vectors` is the structure-free alternative. Search cost depends on neither.
+Shortcut: clause vectors are not computed by a model. The real model embeds the template's
+sentences and leaf headings once (`basis_texts`, ~200 short texts); `mix_vectors` then makes each
+synthetic clause's vector as the length-weighted mean of the vectors of the pieces its text was
+made from, plus a little noise for the swapped terms. So vectors sit where the model puts this
+kind of text — questions embedded by the real model find meaningful neighbours and HNSW recall is
+measured on a realistic distribution — at no per-clause embedding cost. `random_unit_vectors` is
+the structure-free alternative. Search cost depends on neither.
 """
 from __future__ import annotations
 
@@ -57,14 +59,20 @@ class SentencePool:
             by_len.setdefault(len(t), []).append(t)
         self._by_len = by_len
 
+    def basis_texts(self) -> list[str]:
+        """The pieces synthetic clauses are made of, in basis order: every sentence, then for each
+        template leaf its heading (an indicator row: its whole text)."""
+        return [s for s, _ in self.sentences] + [
+            c.text if c.kind == "indicator" else (c.path[-1] if c.path else c.title) for c in self.leaves]
+
     def body(self, rng: np.random.Generator, target_chars: int, swap: float = 0.3) -> tuple[str, list[int], list[int]]:
-        """Sentences until about `target_chars`; returns (text, source clause positions, their lengths)."""
+        """Sentences until about `target_chars`; returns (text, their basis rows, their lengths)."""
         parts, sources, weights, size = [], [], [], 0
         while size < target_chars or not parts:
-            s, j = self.sentences[int(rng.integers(len(self.sentences)))]
-            s = self._swap_terms(s, rng, swap)
+            k = int(rng.integers(len(self.sentences)))
+            s = self._swap_terms(self.sentences[k][0], rng, swap)
             parts.append(s)
-            sources.append(j)
+            sources.append(k)
             weights.append(len(s))
             size += len(s)
         return "".join(parts), sources, weights
@@ -85,8 +93,9 @@ def make_documents(template: Document, n_clauses: int, seed: int = 0, terms=(),
                    prefix: str = "syn") -> tuple[list[Document], list[list[tuple[int, float]]]]:
     """`n_clauses` searchable clauses as plans shaped like `template`.
 
-    Returns (documents, sources): sources[i] lists (template leaf position, weight) of the i-th
-    searchable clause in corpus order, for `mix_vectors`.
+    Returns (documents, sources): sources[i] lists (basis row, weight) of the pieces the i-th
+    searchable clause (corpus order) is made of, rows of `basis_texts(template, terms)`, for
+    `mix_vectors`.
     Example: docs, src = make_documents(plan, 1000); sum(c.searchable for d in docs for c in d.clauses) == 1000
     """
     if n_clauses < 0:
@@ -108,7 +117,7 @@ def make_documents(template: Document, n_clauses: int, seed: int = 0, terms=(),
             suffix = c.id.split(":", 1)[1] if ":" in c.id else c.id
             new = replace(c, id=f"{doc_id}:{suffix}", doc_id=doc_id, order=len(clauses))
             if c.searchable:
-                new, src = _leaf(new, c, pool, leaf_pos[c.id], rng)
+                new, src = _leaf(new, c, pool, len(pool.sentences) + leaf_pos[c.id], rng)
                 sources.append(src)
                 made += 1
             clauses.append(new)
@@ -119,11 +128,17 @@ def make_documents(template: Document, n_clauses: int, seed: int = 0, terms=(),
     return docs, sources
 
 
-def _leaf(new: Clause, template: Clause, pool: SentencePool, pos: int, rng) -> tuple[Clause, list]:
+def basis_texts(template: Document, terms=()) -> list[str]:
+    """Texts to embed with the real model for `mix_vectors` (same template and terms as
+    `make_documents`). Example: len(basis_texts(plan)) == sentences + leaves (≈ 200)"""
+    return SentencePool(template, terms).basis_texts()
+
+
+def _leaf(new: Clause, template: Clause, pool: SentencePool, head_row: int, rng) -> tuple[Clause, list]:
     if template.kind == "indicator":
         values = {col: _jitter(v, rng) for col, v in template.values.items()}
         cells = ";".join(f"{col} {v}" for col, v in values.items())
-        return replace(new, values=values, text=f"{template.title}:{cells}"), [(pos, 1.0)]
+        return replace(new, values=values, text=f"{template.title}:{cells}"), [(head_row, 1.0)]
     head = template.path[-1] if template.path else template.title
     target = int(len(template.text) * rng.uniform(0.7, 1.3))
     body, src, weights = pool.body(rng, max(20, target - len(head)))
@@ -133,8 +148,8 @@ def _leaf(new: Clause, template: Clause, pool: SentencePool, pos: int, rng) -> t
     text = f"{head}。{body}" if template.kind in ("item", "principle") else f"{head} {body}"
     if departments:
         text += f"(责任单位:{'、'.join(departments)})"
-    # the template clause itself weighs as much as all its sentences: headings carry meaning
-    mix = [(pos, float(sum(weights)))] + [(j, float(w)) for j, w in zip(src, weights)]
+    # each piece weighs by its length, as a mean-pooled embedding roughly does
+    mix = [(head_row, float(len(head)))] + [(j, float(w)) for j, w in zip(src, weights)]
     return replace(new, text=text, departments=departments), mix
 
 
@@ -160,7 +175,7 @@ def _drop_empty_containers(clauses: list[Clause]) -> list[Clause]:
 
 
 def mix_vectors(sources: list[list[tuple[int, float]]], base: np.ndarray, seed: int = 0,
-                noise: float = 0.25) -> np.ndarray:
+                noise: float = 0.05) -> np.ndarray:
     """Unit vectors: weighted mean of `base` rows named in each source list, plus Gaussian noise
     of expected norm `noise`.
 
