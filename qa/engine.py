@@ -314,6 +314,8 @@ class Engine:
         if container is not None:
             rest = [h for h in self._hits(ranked, k) if h.clause.id != container.id]
             return compose.clause_answer(q.raw, "overview", [Hit(container, 1.0)] + rest[: k - 1], True)
+        if self._is_indicator(ranked[0][0]):  # a table row answers "how much", not "what does it say"
+            ranked = sorted(ranked, key=lambda r: self._is_indicator(r[0]))
         hits = self._hits(ranked, k)
         intent = "department" if asks_department else "clause"
         q.features = self._features(q, ranked)
@@ -374,6 +376,9 @@ class Engine:
             return None
         row = self.clauses[self.searchable[best[0]]]
         return row, route.column_asked(q.lowered, list(row.values))
+
+    def _is_indicator(self, position: int) -> bool:
+        return self.clauses[self.searchable[position]].kind == "indicator"
 
     def _name_coverage(self, q: Query, row: Clause) -> float:
         name = re.sub(r"\(.*?\)", "", row.title)

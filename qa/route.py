@@ -32,7 +32,7 @@ OVERVIEW_CUES = ("有哪些", "包括", "哪几", "哪些方面", "主要内容"
                  "summar", "list", "main", "what is", "outline")
 TARGET_CUES = ("提高到", "增加到", "增长到", "达到", "目标", "target", "goal", "到20", "by 20", "预期", "计划达到", "要达到", "达到多少")
 INCREASE_CUES = ("累计", "增加", "增长了", "增量", "增多少", "提高", "提升", "多了", "increase", "growth", "grow")
-ATTRIBUTE_CUES = ("属性", "性质", "预期性", "约束性", "类型", "attribute", "binding", "expected", "type of")
+ATTRIBUTE_CUES = ("属性", "性质", "预期性", "约束性", "类型", "attribute", "binding", "type of")
 BASELINE_CUES = ("基期", "基数", "起点", "十二五末", "baseline", "base year", "starting")
 
 PREAMBLE_CUES = ("前言", "序言", "引言", "开头", "开篇", "开篇", "第一段", "依据什么", "根据什么", "依据哪些",
