@@ -19,7 +19,7 @@ Two parts, one run:
   model, the rest reused by content hash).
 
 Every figure is the median over repeated runs (3). `--quick` (CI) runs the from-scratch builds and
-the memory probe once, uses 6 questions per intent and 1k/5k clauses, and skips the one-document
+the memory probe once, uses 5 questions per intent and 1k/4k clauses, and skips the one-document
 change. Nothing here writes outside a temporary folder; ./index is never touched.
 """
 from __future__ import annotations
@@ -41,8 +41,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 SIZES = (1_000, 10_000, 100_000)
-QUICK_SIZES = (1_000, 5_000)
-QUICK_PER_INTENT = 6
+QUICK_SIZES = (1_000, 4_000)
+QUICK_PER_INTENT = 5
 SCALE_PER_INTENT = 20         # questions per intent on the synthetic corpora (the plan gets all)
 CHANGE_AT = 10_000            # the corpus size on which a one-document change is timed
 RSS_LIMIT_MB = 600
