@@ -522,8 +522,9 @@ def _serve_worker(cfg: dict) -> dict:
         out["engine_retrieve_p50_ms"], out["engine_retrieve_p95_ms"] = r["p50_ms"], r["p95_ms"]
     mem = rss_mb()
     out["rss_mb"], out["rss_now_mb"] = mem["peak"], mem["now"]
-    if cfg.get("hnsw_probe"):
-        out["hnsw"] = hnsw_probe(np.asarray(engine.dense.vectors), qvecs, cfg["repeats"], cfg["seed"])
+    if cfg.get("hnsw_probe"):   # recall over every eval question, not only the timed sample
+        every = embedder.queries(cfg.get("probe_questions") or texts)
+        out["hnsw"] = hnsw_probe(np.asarray(engine.dense.vectors), every, cfg["repeats"], cfg["seed"])
     return out
 
 
@@ -567,6 +568,7 @@ def measure_scale(size: int, corpus_dir: Path, spec: str, basis: Path, questions
                   work: Path, repeats: int, heavy: int, change: bool, probe: bool, isolate: bool, log) -> dict:
     """Build then serve one synthetic size; in separate processes when `isolate` (per-size RSS)."""
     cfg = {"size": size, "corpus": str(corpus_dir), "spec": spec, "basis": str(basis),
+           "probe_questions": [q["question"] for q in load_questions(QUESTIONS)] if probe else [],
            "work": str(work), "repeats": repeats, "seed": SEED, "change": change, "hnsw_probe": probe,
            "change_repeats": heavy, "progress": log is not None, "questions": questions}
     work.mkdir(parents=True, exist_ok=True)
