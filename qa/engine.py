@@ -120,7 +120,7 @@ class Engine:
         self._doc_tokens = {}
         english_names = [n for o in self.offices.offices.values() for n in o.english]
         self.scope = Scope(corpus_text, self.offices.all_names(),
-                           english_names + sorted(self.segmenter.english_words()))
+                           english_names + sorted(self.segmenter.english_words()), self.bm25.vocab)
 
     # ---------------------------------------------------------------- construction
     @classmethod

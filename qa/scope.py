@@ -53,8 +53,9 @@ ANSWER_TYPES = (
 class Scope:
     """Built once per corpus; `outside(question)` says why a question is out of scope, or None."""
 
-    def __init__(self, corpus_text: str, known_names=(), known_english=()):
+    def __init__(self, corpus_text: str, known_names=(), known_english=(), vocabulary=None):
         self.text = corpus_text
+        self.vocabulary = vocabulary  # the corpus's tokens (BM25 vocabulary), to find its places cheaply
         self.english = {w.lower() for name in known_english for w in re.findall(r"[A-Za-z]+", name)}
         self._syllables: set[str] | None = None
         self._places: set[str] | None = None
@@ -93,7 +94,11 @@ class Scope:
         if self._syllables is None:
             every_han = "".join(chr(c) for c in range(0x4E00, 0x9FA6))  # ~0.1 s, once
             self._syllables = {s for s in lazy_pinyin(every_han) if s.isalpha()}
-            places = {w.word for w in jieba.posseg.cut(self.text) if w.flag == "ns"}
+            tags = jieba.posseg.dt.word_tag_tab  # the general dictionary's part-of-speech tags
+            if self.vocabulary is not None:
+                places = {w for w in self.vocabulary if tags.get(w) == "ns"}
+            else:
+                places = {w.word for w in jieba.posseg.cut(self.text) if w.flag == "ns"}
             self._places = set()
             for p in places:
                 for name in (p, p[:-1] if p[-1:] in "省市县区州" and len(p) > 2 else p):
