@@ -109,7 +109,20 @@ class Engine:
         self.offices = corpus.offices
         self.log = log
         self.indicators = [j for j, i in enumerate(built.searchable) if self.clauses[i].kind == "indicator"]
-        self.containers = [c for c in self.clauses if c.has_children and c.kind != "table"]
+        # structure look-ups are built once: per question they must not walk every clause
+        self._children: dict[str, list[Clause]] = {}
+        self._by_office: dict[str, list[Clause]] = {}
+        self._by_local: dict[str, Clause] = {}
+        for c in self.clauses:
+            parent = c.id.rsplit(".", 1)[0] if "." in c.id.split(":", 1)[1] else None
+            if parent is not None:
+                self._children.setdefault(parent, []).append(c)
+            for name in c.departments:
+                self._by_office.setdefault(name, []).append(c)
+            self._by_local.setdefault(c.id.split(":", 1)[1], c)
+        self._headings = sorted((c for c in self.clauses if c.kind in ("part", "section", "principle", "table")),
+                                key=lambda c: -len(c.title))
+        self._preamble = next((c for c in self.clauses if c.kind == "preamble"), None)
         corpus_text = "".join(c.text for c in self.clauses)
         self.typos = PinyinCorrector(self.segmenter.user_words, corpus_text)
         # a word the corpus never uses weighs like a typical word: named places, organisations and
@@ -170,7 +183,7 @@ class Engine:
     def office_clauses(self, office: str) -> list[Clause]:
         """Every clause naming an office (any alias), in plan order."""
         canon = self.offices.canonical(office) or office
-        return [c for c in self.clauses if canon in c.departments]
+        return list(self._by_office.get(canon, ()))
 
     def embed_query(self, text: str) -> np.ndarray | None:
         return self.embedder.queries([text])[0] if self.embedder is not None else None
@@ -206,7 +219,7 @@ class Engine:
                 keep[j] = False
         return keep
 
-    def retrieve(self, query: Query, mask: np.ndarray | None = None, kinds=None) -> list[tuple[int, float]]:
+    def retrieve(self, query: Query, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Fused ranking of searchable clauses: [(position in searchable, score)], best first."""
         s = self.settings
         n = len(self.searchable)
@@ -223,14 +236,12 @@ class Engine:
         else:
             dn = np.zeros(n)
         allowed = np.ones(n, dtype=bool) if mask is None else mask.copy()
-        if kinds is not None:
-            allowed &= np.array([self.clauses[i].kind in kinds for i in self.searchable])
         if not allowed.any():
             return []
         cand = np.flatnonzero(allowed)
-        if len(cand) > s.candidates:
-            top_b = cand[np.argsort(-bm[cand])[: s.candidates]]
-            top_d = cand[np.argsort(-dn[cand])[: s.candidates]]
+        if len(cand) > s.candidates:  # partial sorts: O(n), not O(n log n)
+            top_b = cand[np.argpartition(-bm[cand], s.candidates)[: s.candidates]]
+            top_d = cand[np.argpartition(-dn[cand], s.candidates)[: s.candidates]]
             cand = np.union1d(top_b, top_d)
         if not use_dense:
             fused = bm[cand]
@@ -286,7 +297,7 @@ class Engine:
         text = q.lowered
         ref = route.clause_reference(text)
         if ref is not None:
-            target = route.resolve_reference(ref, self.clauses)
+            target = route.resolve_reference(ref, self._by_local)
             return compose.reference_answer(q.raw, target, self.children(target), k)
         asks_department = route.has_any(text, route.DEPARTMENT_CUES)
         asks_who = route.has_any(text, [c for c in route.DEPARTMENT_CUES if c not in route.WEAK_DEPARTMENT_CUES])
@@ -394,17 +405,13 @@ class Engine:
         that heading contains; "第N条" after a heading picks its N-th child; 前言-type cues the
         preamble. Whole headings beat pieces of headings (指导思想 beats 指导思想、基本原则和…)."""
         spaced, text = q.lowered, q.lowered.replace(" ", "")
-        if route.has_any(spaced, route.PREAMBLE_CUES):
-            pre = next((c for c in self.clauses if c.kind == "preamble"), None)
-            if pre is not None:
-                return pre
+        if route.has_any(spaced, route.PREAMBLE_CUES) and self._preamble is not None:
+            return self._preamble
         if not route.has_any(spaced, route.OVERVIEW_CUES) and not route.ORDINAL.search(text):
             return None
         best, best_len = None, 0
         for whole in (True, False):
-            for c in self.clauses:
-                if c.kind not in ("part", "section", "principle", "table"):
-                    continue
+            for c in self._headings:
                 title = c.title
                 pieces = [title] if whole else [p for p in re.split(r"[、和及与,]", title) if p != title]
                 for piece in pieces:
@@ -424,10 +431,7 @@ class Engine:
 
     def children(self, clause: Clause | None) -> list[Clause]:
         """The clauses one level below a part, section or table, in plan order."""
-        if clause is None:
-            return []
-        prefix = clause.id + "."
-        return [c for c in self.clauses if c.id.startswith(prefix) and c.id.count(".") == clause.id.count(".") + 1]
+        return list(self._children.get(clause.id, ())) if clause is not None else []
 
 
 def _is_latin(text: str) -> bool:

@@ -101,14 +101,14 @@ def _arabic(s: str | None) -> str | None:
     return s if s.isdigit() else str(cn_to_int(s))
 
 
-def resolve_reference(ref: ClauseRef, clauses: list[Clause]) -> Clause | None:
-    """The clause a reference points at; a section-only reference must be unambiguous."""
-    by_local = {c.id.split(":", 1)[1]: c for c in clauses}
+def resolve_reference(ref: ClauseRef, by_local: dict[str, Clause]) -> Clause | None:
+    """The clause a reference points at, from clauses keyed by their local id ("二.九.2");
+    a reference without a part must match one clause only."""
     keys = [k for k in (ref.part, ref.section, ref.item) if k]
     if ref.part:
-        return next((c for c in clauses if c.id.split(":", 1)[1] == ".".join(keys)), None)
-    matches = [c for local, c in by_local.items()
-               if len(local.split(".")) == len(keys) + 1 and local.split(".")[1:] == keys]
+        return by_local.get(".".join(keys))
+    tail = "." + ".".join(keys)
+    matches = [c for local, c in by_local.items() if local.endswith(tail) and local.count(".") == len(keys)]
     return matches[0] if len(matches) == 1 else None
 
 
