@@ -123,6 +123,7 @@ class Engine:
         self._headings = sorted((c for c in self.clauses if c.kind in ("part", "section", "principle", "table")),
                                 key=lambda c: -len(c.title))
         self._preamble = next((c for c in self.clauses if c.kind == "preamble"), None)
+        self._heading_pieces = _heading_pieces(self._headings)
         corpus_text = "".join(c.text for c in self.clauses)
         self.typos = PinyinCorrector(self.segmenter.user_words, corpus_text)
         # a word the corpus never uses weighs like a typical word: named places, organisations and
@@ -409,15 +410,13 @@ class Engine:
             return self._preamble
         if not route.has_any(spaced, route.OVERVIEW_CUES) and not route.ORDINAL.search(text):
             return None
-        best, best_len = None, 0
-        for whole in (True, False):
-            for c in self._headings:
-                title = c.title
-                pieces = [title] if whole else [p for p in re.split(r"[、和及与,]", title) if p != title]
-                for piece in pieces:
-                    if len(piece) >= 4 and piece in text and len(piece) > best_len:
-                        best, best_len = c, len(piece)
-            if best is not None:
+        best = None
+        for whole in (True, False):  # the longest heading (piece) in the question; plan order breaks ties
+            found = [(-len(piece), order, c) for i in range(len(text) - 3)
+                     for piece, order, c in self._heading_pieces[whole].get(text[i:i + 4], ())
+                     if text.startswith(piece, i)]
+            if found:
+                best = min(found, key=lambda f: (f[0], f[1]))[2]
                 break
         if best is None:
             return None
@@ -432,6 +431,20 @@ class Engine:
     def children(self, clause: Clause | None) -> list[Clause]:
         """The clauses one level below a part, section or table, in plan order."""
         return list(self._children.get(clause.id, ())) if clause is not None else []
+
+
+def _heading_pieces(headings) -> dict:
+    """Heading titles (True) and their pieces (False) of 4+ characters, keyed by their first four
+    characters: `_overview` looks up the question's 4-character windows instead of splitting and
+    testing every heading for every question."""
+    out: dict[bool, dict[str, list]] = {True: {}, False: {}}
+    for order, c in enumerate(headings):
+        for whole in (True, False):
+            pieces = [c.title] if whole else [p for p in re.split(r"[、和及与,]", c.title) if p != c.title]
+            for j, piece in enumerate(dict.fromkeys(pieces)):
+                if len(piece) >= 4:
+                    out[whole].setdefault(piece[:4], []).append((piece, (order, j), c))
+    return out
 
 
 def _is_latin(text: str) -> bool:
