@@ -5,7 +5,9 @@ Pure functions of clauses; nothing here searches. Wording rule: say where the cl
 """
 from __future__ import annotations
 
-from .records import Answer, Clause, Hit
+from dataclasses import replace
+
+from .records import Answer, Clause, Decision, Hit
 
 NOT_COVERED = "规划中没有找到能回答这个问题的条款。"
 
@@ -104,3 +106,8 @@ def indicator_answer(question: str, row: Clause, column: str | None, others: lis
         text = f"规划主要指标「{row.title}」：{cells}。"
     hits = (Hit(row, 1.0),) + tuple(others)
     return Answer(question, True, "indicator", text, (), value, hits)
+
+
+def decided(answer: Answer, decision: Decision) -> Answer:
+    """The answer carrying how it was decided."""
+    return replace(answer, decision=decision)

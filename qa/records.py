@@ -1,4 +1,4 @@
-"""The record types that flow through every stage: Clause in, Hit and Answer out.
+"""The record types that flow through every stage: Clause in, Query through, Hit and Answer out.
 
 One `Clause` type serves the whole outline (preamble, parts, sections, items, principles and
 indicator rows) so that the parser, the indexes, the router and the UI never convert between
@@ -7,6 +7,7 @@ shapes. `kind` says which one it is; `values` is filled only for indicator rows.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 LEAF_KINDS = ("preamble", "section", "item", "principle", "indicator")
 
@@ -73,6 +74,36 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Query:
+    """One question as every answerer sees it, built once per question by the engine."""
+
+    raw: str                      # as asked (sanitised), for the answer's `question`
+    text: str                     # folded, tags removed, typos repaired
+    lowered: str                  # text + " | " + plain: cue words are looked for in both
+    tokens: tuple[str, ...]
+    vector: Any = None            # the question's embedding (numpy array) or None
+    offices: tuple[str, ...] = ()  # canonical offices the question names
+    plain: str = ""               # in the documents' words: regional and English glossary terms replaced
+
+
+@dataclass(frozen=True)
+class Decision:
+    """How an answer was decided: which answerer claimed the question, the evidence it weighed
+    and the thresholds it crossed — so a wrong answer can be traced, and the not-found rule
+    calibrated, from the answer alone.
+
+    Example: Decision("search", {"coverage": 0.5}, ("coverage 0.50 ≥ min_coverage 0.32",)).to_json()["answerer"] == "search"
+    """
+
+    answerer: str
+    features: dict = field(default_factory=dict)
+    crossed: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"answerer": self.answerer, "features": dict(self.features), "crossed": list(self.crossed)}
+
+
+@dataclass(frozen=True)
 class Answer:
     """What every surface shows; `to_json` is the contract of DESIGN.md."""
 
@@ -84,9 +115,13 @@ class Answer:
     value: str | None = None
     hits: tuple[Hit, ...] = ()
     id: str | None = None
+    decision: Decision | None = None
 
     def to_json(self) -> dict:
-        return {"id": self.id, "question": self.question, "found": self.found,
-                "intent": self.intent, "answer": self.answer,
-                "departments": list(self.departments), "value": self.value,
-                "hits": [h.to_json() for h in self.hits]}
+        out = {"id": self.id, "question": self.question, "found": self.found,
+               "intent": self.intent, "answer": self.answer,
+               "departments": list(self.departments), "value": self.value,
+               "hits": [h.to_json() for h in self.hits]}
+        if self.decision is not None:
+            out["decision"] = self.decision.to_json()
+        return out

@@ -17,7 +17,7 @@ import jieba.posseg
 from pypinyin import lazy_pinyin
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_PERIOD = re.compile(r"十[一二三四五六七八九]五")
+PERIOD = re.compile(r"十[一二三四五六七八九]五")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Scope:
         # a year the plan speaks of: "2020年", or a column of its tables — not 中国制造2025
         self.years = set(re.findall(r"((?:19|20)\d{2})(?=年)", corpus_text)) | set(
             re.findall(r"[:;]((?:19|20)\d{2}) ", corpus_text))  # indicator columns: "…:2015 2.6;2016 3.36"
-        self.periods = set(_PERIOD.findall(corpus_text))
+        self.periods = set(PERIOD.findall(corpus_text))
 
     def outside(self, question: str, original: str | None = None) -> str | None:
         """Example: Scope("…2015…2020…").outside("2025年的目标") == "year 2025"."""
@@ -76,7 +76,7 @@ class Scope:
             context = question[m.start() - 2:m.end()] if m.start() >= 2 else ""  # 中国制造2025: a name
             if m.group() not in self.years and not (context and context in self.text):
                 return f"year {m.group()}"
-        for p in _PERIOD.findall(question):
+        for p in PERIOD.findall(question):
             if p not in self.periods:
                 return f"plan period {p}"
         for word in re.findall(r"(?<=[A-Za-z,;:] )([A-Z][a-z]{3,})(?:'s)?\b", original or question):

@@ -1,0 +1,82 @@
+"""Intent decisions: an ordered list of answerers, each saying "mine" (an `Answer`) or "not
+mine" (None), and the `Situation` they read.
+
+Why a list: each decision lives beside the cues it uses (one module each), and the order is the
+whole policy, readable in one place: retrieval-only ablations; a clause number; an office's
+duties; out of scope; nothing left to rank; an indicator cell; a heading's contents; else the
+best clause, if the documents answer at all. The evidence an answerer needs (the fused ranking,
+the scope verdict, whether the question asks *who*) is computed once, on first use, by the
+`Situation`, so an answerer that decides early costs no retrieval.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from ..records import Hit, Query
+from ..settings import Settings
+from . import indicator, office, out_of_scope, overview, reference, search
+from .cues import DEPARTMENT_CUES, has_any
+
+ANSWERERS = (
+    ("retrieval_only", search.retrieval_only),
+    ("reference", reference.answer),
+    ("office_reverse", office.answer),
+    ("out_of_scope", out_of_scope.answer),
+    ("nothing_ranked", out_of_scope.nothing_ranked),
+    ("indicator", indicator.answer),
+    ("overview", overview.answer),
+    ("search", search.answer),
+)
+
+
+@dataclass
+class Situation:
+    """One question and the engine's parts it may consult; evidence is computed lazily, once."""
+
+    q: Query
+    k: int
+    mask: np.ndarray | None
+    settings: Settings
+    outline: object          # qa.outline.Outline
+    retriever: object        # qa.retrieval.Retriever
+    offices: object          # qa.offices.OfficeTable
+    segmenter: object        # qa.segment.Segmenter
+    scope: object            # qa.scope.Scope
+    indicator_names: dict = field(default_factory=dict)   # row id → {name term: weight}
+    own_periods: tuple = ()  # plan periods the documents' titles name
+
+    @cached_property
+    def asks_department(self) -> bool:
+        return has_any(self.q.lowered, DEPARTMENT_CUES)
+
+    @cached_property
+    def outside(self) -> str | None:
+        return self.scope.outside(self.q.plain, self.q.text)
+
+    @cached_property
+    def ranked(self) -> list[tuple[int, float]]:
+        return self.retriever.rank(self.q.tokens, self.q.vector, self.settings, self.mask)
+
+    @cached_property
+    def candidates(self) -> list[tuple[int, float]]:
+        """The ranking an answer may take its clause from: for a department question only
+        clauses that name offices (when any do)."""
+        if not self.asks_department:
+            return self.ranked
+        clauses = self.retriever.clauses
+        return [(p, sc) for p, sc in self.ranked if clauses[p].departments] or self.ranked
+
+    def hits(self, ranked, k: int | None = None) -> list[Hit]:
+        return self.retriever.hits(ranked, self.k if k is None else k)
+
+
+def decide(s: Situation):
+    """The first answerer that claims the question, and its answer."""
+    for name, answerer in ANSWERERS:
+        result = answerer(s)
+        if result is not None:
+            return name, result
+    raise AssertionError("the search answerer always answers")

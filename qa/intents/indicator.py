@@ -1,0 +1,90 @@
+"""Indicator rows: "what is the 2020 target of X?" answered with the row and the asked cell.
+
+Mine when the question asks for a figure (cue words or a year) and the best-ranked indicator
+row is near the top and its name is in the question enough. The column comes from the table's
+own header (its years, 累计增加, 属性), never from a year written here.
+
+Example: column_asked("2025年目标是多少", ["2020", "2025", "属性"]) == "2025"
+"""
+from __future__ import annotations
+
+import re
+
+from .. import answer as compose
+from ..records import Answer, Decision
+from .cues import has_any, years_in
+
+NUMBER_CUES = ("多少", "几", "数量", "数值", "目标值", "指标", "达到", "是多少", "how many", "how much",
+               "number", "value", "target", "amount", "figure", "rate", "score", "level")
+REACH_CUES = ("提高到", "增加到", "增长到", "达到")
+TARGET_CUES = REACH_CUES + ("目标", "target", "goal", "到20", "by 20", "预期", "计划达到", "要达到", "达到多少")
+INCREASE_CUES = ("累计", "增加", "增长了", "增量", "增多少", "提高", "提升", "多了", "increase", "growth", "grow")
+ATTRIBUTE_CUES = ("属性", "性质", "预期性", "约束性", "类型", "attribute", "binding", "type of")
+BASELINE_CUES = ("基期", "基数", "起点", "baseline", "base year", "starting")
+PERIOD_END = re.compile(r"(十[一二三四五六七八九]五)(?:末|期末)")
+_YEAR_COLUMN = re.compile(r"(19|20)\d{2}")
+
+
+def asks_baseline(text: str, own_periods=()) -> bool:
+    """A baseline cue, or the end of a plan period other than the documents' own (the end of the
+    previous period is where the table starts). Example: asks_baseline("十四五末", ["十五五"]) is True"""
+    return has_any(text, BASELINE_CUES) or any(p not in own_periods for p in PERIOD_END.findall(text))
+
+
+def column_asked(text: str, columns: list[str], own_periods=()) -> str | None:
+    """Which table column a question asks for, read from the header the document itself has.
+
+    Example: column_asked("2025年目标是多少", ["2020", "2021", "2025", "累计增加值", "属性"]) == "2025"
+    """
+    years = [c for c in columns if _YEAR_COLUMN.fullmatch(c)]
+    for y in years_in(text):
+        if y in years:
+            return y
+    increase = next((c for c in columns if "增" in c or "累计" in c), None)
+    attribute = next((c for c in columns if "属性" in c or "性质" in c), None)
+    if attribute and has_any(text, ATTRIBUTE_CUES):
+        return attribute
+    if increase and not has_any(text, REACH_CUES) and has_any(text, INCREASE_CUES):
+        return increase
+    if years and asks_baseline(text, own_periods):
+        return years[0]
+    if years and has_any(text, TARGET_CUES):
+        return years[-1]
+    return None
+
+
+def asks_number(text: str) -> bool:
+    return has_any(text, NUMBER_CUES + TARGET_CUES + INCREASE_CUES) or bool(years_in(text))
+
+
+def name_coverage(question_tokens, name_terms: dict[str, float]) -> float:
+    """Share of an indicator name's term weight that the question contains.
+
+    Example: name_coverage(["专利", "数量"], {"专利": 1.0, "数量": 1.0, "发明": 2.0}) == 0.5
+    """
+    if not name_terms:
+        return 0.0
+    have = set(question_tokens)
+    return sum(w for t, w in name_terms.items() if t in have) / sum(name_terms.values())
+
+
+def answer(s) -> Answer | None:
+    if s.asks_department or not s.outline.indicators or not asks_number(s.q.lowered):
+        return None
+    found = next(((rank, p) for rank, (p, _) in enumerate(s.candidates)
+                  if s.retriever.clauses[p].kind == "indicator"), None)
+    if found is None:
+        return None
+    rank, position = found
+    row = s.retriever.clauses[position]
+    cov = name_coverage(s.q.tokens, s.indicator_names.get(row.id, {}))
+    st = s.settings
+    need = st.indicator_name_at_top if rank == 0 else st.indicator_name_near
+    if (rank > st.indicator_near_rank and cov < st.indicator_name_far) or cov < need:
+        return None
+    column = column_asked(s.q.lowered, list(row.values), s.own_periods)
+    others = [h for h in s.hits(s.candidates, s.k + 1) if h.clause.id != row.id]
+    result = compose.indicator_answer(s.q.raw, row, column, others[: s.k - 1])
+    decision = Decision("indicator", {"row_rank": rank, "name_coverage": round(cov, 4), "column": column},
+                        (f"name coverage {cov:.2f} ≥ {need}",))
+    return compose.decided(result, decision)

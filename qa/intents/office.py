@@ -1,0 +1,42 @@
+""""What is office X responsible for?" — every clause naming the office, in document order.
+
+Mine when the question names an office, does not ask *who*, is in scope, and asks what the
+office does rather than about a topic: a reverse cue (负责哪些, what does … do), or nothing
+left but the office's name once its names are taken out.
+
+Example: asks_about_office("省科技厅负责哪些任务", ...) is True (a reverse cue)
+"""
+from __future__ import annotations
+
+from .. import answer as compose
+from ..bm25 import idf_of
+from ..records import Answer
+from .cues import STRONG_DEPARTMENT_CUES, has_any
+
+REVERSE_CUES = ("负责哪些", "负责什么", "哪些任务", "哪些工作", "什么工作", "什么任务", "承担", "职责",
+                "管哪些", "管什么", "负责的", "涉及哪些", "参与哪些", "哪些条", "哪些事", "什么事",
+                "干什么", "做什么", "要做", "干啥", "做啥", "负责啥", "管啥", "啥任务", "啥工作", "负责了", "哪几项", "哪些方面", "有哪些", "都负责", "分工",
+                "responsible for", "tasks", "what does", "what is the", "role", "duties", "involved")
+
+
+def asks_about_office(s) -> bool:
+    """Office named, and the rest of the question asks what it does rather than about a topic."""
+    q = s.q
+    if has_any(q.lowered, REVERSE_CUES):
+        return True
+    names = [n for o in q.offices for n in s.offices.offices[o].names()]
+    rest = q.lowered
+    for n in sorted(names, key=len, reverse=True):
+        rest = rest.replace(n.lower(), " ")
+    bm25 = s.retriever.bm25
+    return not [t for t in s.segmenter.tokens(rest) if idf_of(bm25, t) > s.settings.office_topic_idf]
+
+
+def answer(s) -> Answer | None:
+    q = s.q
+    if not q.offices or has_any(q.lowered, STRONG_DEPARTMENT_CUES) or s.outside is not None:
+        return None
+    if not asks_about_office(s):
+        return None
+    office = q.offices[0]
+    return compose.office_answer(q.raw, office, s.outline.office_clauses(office), s.offices.get(office))

@@ -1,0 +1,63 @@
+"""Overview questions: "what are the main tasks?", "what does the preamble say?", "第3条 of 重点工程".
+
+Mine when the question names a heading (a part, section, principle or the table) and asks what
+it contains, or asks for the preamble; "第N条" after a heading picks its N-th child. Whole
+headings beat pieces of headings (指导思想 beats 指导思想、基本原则和…).
+
+Example: ordinal("重点工程第3条") == 3
+"""
+from __future__ import annotations
+
+import re
+
+from .. import answer as compose
+from ..parse import CN_NUM, cn_to_int
+from ..records import Answer, Clause, Hit
+from .cues import has_any
+
+OVERVIEW_CUES = ("有哪些", "包括", "哪几", "哪些方面", "主要内容", "概况", "概述", "总体", "整体", "是什么",
+                 "什么样", "讲了什么", "讲什么", "说了什么", "内容", "what are", "overview", "summary",
+                 "summar", "list", "main", "what is", "outline")
+PREAMBLE_CUES = ("前言", "序言", "引言", "开头", "开篇", "第一段", "依据什么", "根据什么", "依据哪些",
+                 "为什么制定", "制定依据", "preamble", "introduction", "opening", "based on", "basis")
+ORDINAL = re.compile(rf"第([{CN_NUM}]+|\d+)(?:条|项|点|个)")
+
+
+def ordinal(text: str) -> int | None:
+    """The N of a "第N条/项/点/个" in the text. Example: ordinal("第三项") == 3"""
+    m = ORDINAL.search(text)
+    if m is None:
+        return None
+    return int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
+
+
+def container_asked(s) -> Clause | None:
+    """The heading (or its N-th child, or the preamble) the question asks about, if any."""
+    spaced, text = s.q.lowered, s.q.lowered.replace(" ", "")
+    outline = s.outline
+    if has_any(spaced, PREAMBLE_CUES) and outline.preamble is not None:
+        return outline.preamble
+    if not has_any(spaced, OVERVIEW_CUES) and not ORDINAL.search(text):
+        return None
+    best = outline.heading_in(text)
+    if best is None:
+        return None
+    head = best.title[:4]
+    n = ordinal(text[text.find(head):] if head in text else text)
+    if n is not None and best.has_children:
+        kids = outline.children(best)
+        if 1 <= n <= len(kids):
+            return kids[n - 1]
+    return best
+
+
+def answer(s) -> Answer | None:
+    if s.asks_department:
+        return None
+    container = container_asked(s)
+    if container is None:
+        return None
+    if container.has_children:
+        return compose.overview_answer(s.q.raw, container, s.outline.children(container), s.k)
+    rest = [h for h in s.hits(s.candidates, s.k) if h.clause.id != container.id]
+    return compose.clause_answer(s.q.raw, "overview", [Hit(container, 1.0)] + rest[: s.k - 1], True)

@@ -1,0 +1,89 @@
+"""The documents' structure as one read-only object: clauses by id, children, parts, offices,
+headings and indicator rows.
+
+Why an object of its own: the answerers, the app's browse/offices/indicator tabs and the
+benchmark all look clauses up by structure, and each look-up must cost a dict access, not a walk
+over every clause (at 100k clauses a walk per question is the slowest part of an answer). It is
+built once from the parsed clauses and knows nothing of retrieval.
+
+Example: Outline([part, item]).children(part) == [item]
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from .records import Clause
+
+HEADING_KINDS = ("part", "section", "principle", "table")
+_PIECE_SPLIT = re.compile(r"[、和及与,]")
+PIECE_KEY = 4   # heading pieces are found by the question's windows of this many characters
+
+
+def local_id(clause_id: str) -> str:
+    """The id inside its document. Example: local_id("plan:二.九.2") == "二.九.2"."""
+    return clause_id.split(":", 1)[1] if ":" in clause_id else clause_id
+
+
+def parent_id(clause_id: str) -> str | None:
+    """Example: parent_id("plan:二.九.2") == "plan:二.九"; parent_id("plan:二") is None."""
+    return clause_id.rsplit(".", 1)[0] if "." in local_id(clause_id) else None
+
+
+class Outline:
+    """Structure look-ups over every clause of every document, in document order."""
+
+    def __init__(self, clauses: Iterable[Clause], titles: Mapping[str, str] | None = None):
+        self.clauses: list[Clause] = list(clauses)
+        self.titles: dict[str, str] = dict(titles or {})   # doc_id → title
+        self.by_id: dict[str, Clause] = {c.id: c for c in self.clauses}
+        self.by_local: dict[str, Clause] = {}
+        self._children: dict[str, list[Clause]] = {}
+        self._by_office: dict[str, list[Clause]] = {}
+        for c in self.clauses:
+            parent = parent_id(c.id)
+            if parent is not None:
+                self._children.setdefault(parent, []).append(c)
+            for name in c.departments:
+                self._by_office.setdefault(name, []).append(c)
+            self.by_local.setdefault(local_id(c.id), c)
+        self.parts = [c for c in self.clauses if c.kind == "part"]
+        self.indicators = [c for c in self.clauses if c.kind == "indicator"]
+        self.preamble = next((c for c in self.clauses if c.kind == "preamble"), None)
+        self.headings = sorted((c for c in self.clauses if c.kind in HEADING_KINDS), key=lambda c: -len(c.title))
+        self.heading_pieces = _heading_pieces(self.headings)
+
+    def children(self, clause: Clause | None) -> list[Clause]:
+        """The clauses one level below a part, section or table, in document order."""
+        return list(self._children.get(clause.id, ())) if clause is not None else []
+
+    def office_clauses(self, canonical_office: str) -> list[Clause]:
+        """Every clause naming an office (its canonical name), in document order."""
+        return list(self._by_office.get(canonical_office, ()))
+
+    def heading_in(self, text: str) -> Clause | None:
+        """The heading whose title (better) or a piece of it (else) the text contains; the longest
+        wins, then document order. Example: "主要任务有哪些" → the part 二、主要任务."""
+        for whole in (True, False):
+            found = [(-len(piece), order, c) for i in range(len(text) - PIECE_KEY + 1)
+                     for piece, order, c in self.heading_pieces[whole].get(text[i:i + PIECE_KEY], ())
+                     if text.startswith(piece, i)]
+            if found:
+                return min(found, key=lambda f: (f[0], f[1]))[2]
+        return None
+
+
+def _heading_pieces(headings: list[Clause]) -> dict[bool, dict[str, list]]:
+    """Heading titles (True) and their pieces (False) of 4+ characters, keyed by their first four
+    characters, so a question's windows find them without testing every heading.
+
+    Example: _heading_pieces([h("指导思想和基本原则")])[False]["指导思想"][0][0] == "指导思想"
+    """
+    out: dict[bool, dict[str, list]] = {True: {}, False: {}}
+    for order, c in enumerate(headings):
+        for whole in (True, False):
+            pieces = [c.title] if whole else [p for p in _PIECE_SPLIT.split(c.title) if p != c.title]
+            for j, piece in enumerate(dict.fromkeys(pieces)):
+                if len(piece) >= PIECE_KEY:
+                    out[whole].setdefault(piece[:PIECE_KEY], []).append((piece, (order, j), c))
+    return out

@@ -1,0 +1,163 @@
+"""Hybrid retrieval: BM25 and dense scores over the searchable clauses, fused, filtered, and the
+coverage of a question by one clause — the one place where ranking maths lives.
+
+Why one object: the engine, the benchmark's bare harness and any storage backend rank the same
+way, so `fuse` is written once and everyone calls it. The retriever owns no question logic (that
+is the answerers') and no structure (that is the outline's); it turns tokens and a vector into a
+ranking of positions in `clauses`.
+
+Coverage is read from the index itself: the BM25 matrix already records which terms each clause
+contains (its column for a term lists the clauses holding it), so no clause is segmented again at
+question time.
+
+Example: fuse(np.array([2., 0.]), np.array([.1, .9]), np.array([.1, .9]), Settings()) → array([0.7, 0.3])
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .bm25 import SparseBM25, idf_of
+from .dense import DenseIndex
+from .records import Clause, Hit
+from .settings import Settings
+
+
+def fuse(bm: np.ndarray, dn: np.ndarray, pool: np.ndarray, settings: Settings) -> np.ndarray:
+    """Fused scores of aligned BM25 (`bm`) and dense (`dn`) scores of the same candidates.
+
+    weighted: BM25 divided by its maximum, dense min-max scaled from the median of `pool` (the
+    dense scores of every clause in play: most of them are off-topic, so the median is a floor that does not
+    depend on how many candidates were kept), then mixed by `dense_weight`. rrf: reciprocal ranks.
+    Example: fuse(np.array([1., 0.]), np.array([0., 1.]), np.array([1., 0.]), Settings(dense_weight=.5))
+    → array([0.5, 0.5])
+    """
+    w = settings.dense_weight
+    if settings.fusion == "rrf":
+        rb = np.argsort(np.argsort(-bm))
+        rd = np.argsort(np.argsort(-dn))
+        return (1 - w) / (settings.rrf_k + rb + 1) + w / (settings.rrf_k + rd + 1)
+    b = bm / bm.max() if len(bm) and bm.max() > 0 else np.zeros(len(bm))
+    lo = np.median(pool) if len(pool) > 2 else (dn.min() if len(dn) else 0.0)
+    d = np.clip((dn - lo) / max((dn.max() if len(dn) else 0.0) - lo, 1e-6), 0, None)
+    return (1 - w) * b + w * d
+
+
+def top_candidates(bm: np.ndarray, dn: np.ndarray, cand: np.ndarray, n: int) -> np.ndarray:
+    """The union of the `n` best of each ranking among `cand` (partial sorts: O(len), not a sort)."""
+    if len(cand) <= n:
+        return cand
+    top_b = cand[np.argpartition(-bm[cand], n)[:n]]
+    top_d = cand[np.argpartition(-dn[cand], n)[:n]]
+    return np.union1d(top_b, top_d)
+
+
+class Retriever:
+    """Ranks `clauses` (the searchable ones, in index row order) for a question's tokens and vector."""
+
+    def __init__(self, clauses: list[Clause], bm25: SparseBM25, dense: DenseIndex | None):
+        self.clauses = clauses
+        self.bm25 = bm25
+        self.dense = dense
+        if not bm25.weights.has_sorted_indices:
+            bm25.weights.sort_indices()
+        # a word the corpus never uses weighs like a typical word: named places, organisations and
+        # years are judged by qa.scope; here an unknown word is more often a colloquial synonym
+        df = np.diff(bm25.weights.indptr)
+        n = bm25.n_docs
+        self.unknown_idf = float(np.median(np.log((n - df + 0.5) / (df + 0.5)).clip(min=0.05))) if len(df) else 1.0
+        self._first_path = [c.path[0] if c.path else "" for c in clauses]
+
+    def __len__(self) -> int:
+        return len(self.clauses)
+
+    # ------------------------------------------------------------ ranking
+    def scores(self, tokens: list[str], vector: np.ndarray | None, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25, dense) score of every clause; zeros for a side the mode leaves out."""
+        n = len(self.clauses)
+        bm = self.bm25.scores(tokens) if settings.mode != "dense" else np.zeros(n)
+        if settings.mode == "bm25" or self.dense is None or vector is None:
+            return bm, np.zeros(n)
+        if self.dense.exact:
+            return bm, self.dense.vectors @ vector
+        ids, sims = self.dense.search(vector, settings.candidates)
+        dn = np.full(n, float(sims.min()) if len(sims) else 0.0)
+        dn[ids] = sims
+        return bm, dn
+
+    def rank(self, tokens: list[str], vector: np.ndarray | None, settings: Settings,
+             allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Fused ranking: [(position in `clauses`, score)], best first; `allowed` masks positions."""
+        n = len(self.clauses)
+        allowed = np.ones(n, dtype=bool) if allowed is None else allowed
+        if not allowed.any():
+            return []
+        bm, dn = self.scores(tokens, vector, settings)
+        use_dense = settings.mode != "bm25" and self.dense is not None and vector is not None
+        use_bm25 = settings.mode != "dense"
+        cand = top_candidates(bm, dn, np.flatnonzero(allowed), settings.candidates)
+        if not use_dense:
+            fused = bm[cand]
+        elif not use_bm25:
+            fused = dn[cand]
+        else:
+            fused = fuse(bm[cand], dn[cand], dn[allowed], settings)
+        order = np.argsort(-fused, kind="stable")
+        return [(int(cand[k]), float(fused[k])) for k in order]
+
+    def mask(self, office: str | None = None, part: str | None = None) -> np.ndarray | None:
+        """Positions a filter keeps: clauses naming `office` (canonical) and under part `part`."""
+        if office is None and not part:
+            return None
+        keep = np.ones(len(self.clauses), dtype=bool)
+        for j, c in enumerate(self.clauses):
+            if office is not None and office not in c.departments:
+                keep[j] = False
+            if part and not self._first_path[j].startswith(str(part)):
+                keep[j] = False
+        return keep
+
+    def hits(self, ranked: list[tuple[int, float]], k: int) -> list[Hit]:
+        return [Hit(self.clauses[p], s) for p, s in ranked[:k]]
+
+    # ------------------------------------------------------------ evidence for decisions
+    def contains(self, position: int, term: str) -> bool:
+        """Does the clause at `position` contain `term`? Read from the BM25 matrix's column."""
+        j = self.bm25.vocab.get(term)
+        if j is None:
+            return False
+        w = self.bm25.weights
+        rows = w.indices[w.indptr[j]:w.indptr[j + 1]]
+        k = np.searchsorted(rows, position)
+        return bool(k < len(rows) and rows[k] == position)
+
+    def term_weight(self, term: str, settings: Settings) -> float:
+        """How much a question term counts in coverage: its idf; a word the corpus never uses
+        weighs like a typical word (an untranslated English word little); a lone character little."""
+        if term in self.bm25.vocab:
+            w = idf_of(self.bm25, term)
+        elif term.isascii() and term.isalpha():
+            w = settings.unknown_latin_weight
+        else:
+            w = self.unknown_idf
+        return max(w, settings.min_term_weight) * (settings.lone_char_weight if len(term) == 1 else 1.0)
+
+    def coverage(self, tokens: list[str], position: int, settings: Settings) -> float:
+        """Share of the question's term weight that one clause contains (idf-weighted).
+
+        Example: a question whose only terms are 质押 and 融资, against a clause holding both → 1.0
+        """
+        terms = list(dict.fromkeys(tokens))
+        if not terms:
+            return 0.0
+        total = got = 0.0
+        for t in terms:
+            w = self.term_weight(t, settings)
+            total += w
+            got += w if self.contains(position, t) else 0.0
+        return got / total
+
+    def similarity(self, position: int, vector: np.ndarray | None) -> float | None:
+        """Dense similarity of the question to one clause (None without vectors)."""
+        if vector is None or self.dense is None:
+            return None
+        return float(self.dense.vectors[position] @ vector)

@@ -1,0 +1,55 @@
+"""Every tunable number of the engine, named, in one frozen record.
+
+Why one record: the evaluation compares configurations (`python -m qa eval` runs the ablations,
+`--sweep` the fusion, `--calibrate` the not-found rule) by replacing fields, and a threshold
+that hides as a bare number in a function cannot be compared or calibrated. Each field says
+where its value came from.
+
+Example: Settings(mode="bm25").mode == "bm25"
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODES = ("bm25", "dense", "hybrid", "full")
+FUSIONS = ("weighted", "rrf")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Retrieval and decision settings; `mode` selects the ablations compared by `python -m qa eval`.
+
+    mode: "full" (routing + structure + hybrid), "hybrid", "bm25" or "dense" (retrieval only).
+    """
+
+    mode: str = "full"
+    # fusion of BM25 and dense scores
+    fusion: str = "weighted"      # "weighted" (min-max normalised sum) or "rrf"
+    dense_weight: float = 0.3     # chosen by `python -m qa eval --sweep`
+    rrf_k: int = 60
+    candidates: int = 200         # best of each ranking kept before fusing (partial sort)
+    # the not-found rule, calibrated by `python -m qa eval --calibrate`
+    min_coverage: float = 0.32
+    min_dense: float = 0.86
+    cross_lingual_gap: float = 0.12   # e5 scores a Latin-script question against Chinese lower (~0.76 vs ~0.89)
+    # how question terms weigh in coverage
+    min_term_weight: float = 0.05
+    lone_char_weight: float = 0.3     # a single character says little
+    unknown_latin_weight: float = 0.3  # an English word the glossary could not translate: the dense model judges it
+    # office questions: a word this rare (idf) beside the office name makes it a topic question
+    office_topic_idf: float = 1.0
+    # indicator rows: how much of the row's name the question must contain, by the row's rank
+    indicator_name_at_top: float = 0.2
+    indicator_name_near: float = 0.34
+    indicator_name_far: float = 0.6
+    indicator_near_rank: int = 2      # ranks 0..near_rank count as near
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise ValueError(f"mode {self.mode!r} is not one of {', '.join(MODES)}")
+        if self.fusion not in FUSIONS:
+            raise ValueError(f"fusion {self.fusion!r} is not weighted or rrf")
+        if not 0.0 <= self.dense_weight <= 1.0:
+            raise ValueError("dense_weight must lie between 0 and 1")
+        if self.candidates < 1:
+            raise ValueError("candidates must be at least 1")
