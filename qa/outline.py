@@ -6,7 +6,12 @@ benchmark all look clauses up by structure, and each look-up must cost a dict ac
 over every clause (at 100k clauses a walk per question is the slowest part of an answer). It is
 built once from the parsed clauses and knows nothing of retrieval.
 
-Example: Outline([part, item]).children(part) == [item]
+Example:
+>>> from qa.records import Clause
+>>> part = Clause("d:一", "d", ("一、任务",), "任务", "一、任务", kind="part", has_children=True)
+>>> item = Clause("d:一.1", "d", ("一、任务", "1.专利"), "专利", "1.专利。")
+>>> [c.title for c in Outline([part, item]).children(part)]
+['专利']
 """
 from __future__ import annotations
 
@@ -21,12 +26,20 @@ PIECE_KEY = 4   # heading pieces are found by the question's windows of this man
 
 
 def local_id(clause_id: str) -> str:
-    """The id inside its document. Example: local_id("plan:二.九.2") == "二.九.2"."""
+    """The id inside its document.
+
+    >>> local_id("plan:二.九.2")
+    '二.九.2'
+    """
     return clause_id.split(":", 1)[1] if ":" in clause_id else clause_id
 
 
 def parent_id(clause_id: str) -> str | None:
-    """Example: parent_id("plan:二.九.2") == "plan:二.九"; parent_id("plan:二") is None."""
+    """The id of the clause one level up, None for a part.
+
+    >>> parent_id("plan:二.九.2"), parent_id("plan:二")
+    ('plan:二.九', None)
+    """
     return clause_id.rsplit(".", 1)[0] if "." in local_id(clause_id) else None
 
 
@@ -63,7 +76,7 @@ class Outline:
 
     def heading_in(self, text: str) -> Clause | None:
         """The heading whose title (better) or a piece of it (else) the text contains; the longest
-        wins, then document order. Example: "主要任务有哪些" → the part 二、主要任务."""
+        wins, then document order; the question "主要任务有哪些" names the part 二、主要任务."""
         for whole in (True, False):
             found = [(-len(piece), order, c) for i in range(len(text) - PIECE_KEY + 1)
                      for piece, order, c in self.heading_pieces[whole].get(text[i:i + PIECE_KEY], ())
@@ -77,7 +90,10 @@ def _heading_pieces(headings: list[Clause]) -> dict[bool, dict[str, list]]:
     """Heading titles (True) and their pieces (False) of 4+ characters, keyed by their first four
     characters, so a question's windows find them without testing every heading.
 
-    Example: _heading_pieces([h("指导思想和基本原则")])[False]["指导思想"][0][0] == "指导思想"
+    >>> from qa.records import Clause
+    >>> h = Clause("d:一", "d", ("一、指导思想和基本原则",), "指导思想和基本原则", "", kind="part")
+    >>> _heading_pieces([h])[False]["指导思想"][0][0]
+    '指导思想'
     """
     out: dict[bool, dict[str, list]] = {True: {}, False: {}}
     for order, c in enumerate(headings):

@@ -92,7 +92,8 @@ class Decision:
     and the thresholds it crossed — so a wrong answer can be traced, and the not-found rule
     calibrated, from the answer alone.
 
-    Example: Decision("search", {"coverage": 0.5}, ("coverage 0.50 ≥ min_coverage 0.32",)).to_json()["answerer"] == "search"
+    >>> Decision("search", {"coverage": 0.5}, ("coverage 0.50 ≥ min_coverage 0.32",)).to_json()["features"]
+    {'coverage': 0.5}
     """
 
     answerer: str

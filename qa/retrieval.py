@@ -10,7 +10,9 @@ Coverage is read from the index itself: the BM25 matrix already records which te
 contains (its column for a term lists the clauses holding it), so no clause is segmented again at
 question time.
 
-Example: fuse(np.array([2., 0.]), np.array([.1, .9]), np.array([.1, .9]), Settings()) → array([0.7, 0.3])
+Example:
+>>> fuse(np.array([2., 0.]), np.array([.1, .9]), np.array([.1, .9]), Settings()).round(2).tolist()
+[0.7, 0.3]
 """
 from __future__ import annotations
 
@@ -28,8 +30,8 @@ def fuse(bm: np.ndarray, dn: np.ndarray, pool: np.ndarray, settings: Settings) -
     weighted: BM25 divided by its maximum, dense min-max scaled from the median of `pool` (the
     dense scores of every clause in play: most of them are off-topic, so the median is a floor that does not
     depend on how many candidates were kept), then mixed by `dense_weight`. rrf: reciprocal ranks.
-    Example: fuse(np.array([1., 0.]), np.array([0., 1.]), np.array([1., 0.]), Settings(dense_weight=.5))
-    → array([0.5, 0.5])
+    >>> fuse(np.array([1., 0.]), np.array([0., 1.]), np.array([1., 0.]), Settings(dense_weight=.5)).tolist()
+    [0.5, 0.5]
     """
     w = settings.dense_weight
     if settings.fusion == "rrf":
@@ -144,7 +146,9 @@ class Retriever:
     def coverage(self, tokens: list[str], position: int, settings: Settings) -> float:
         """Share of the question's term weight that one clause contains (idf-weighted).
 
-        Example: a question whose only terms are 质押 and 融资, against a clause holding both → 1.0
+        >>> r = Retriever([], SparseBM25.fit([["质押", "融资"], ["商标"]]), None)
+        >>> r.coverage(["质押", "融资"], 0, Settings()), r.coverage(["质押", "融资"], 1, Settings())
+        (1.0, 0.0)
         """
         terms = list(dict.fromkeys(tokens))
         if not terms:

@@ -5,7 +5,9 @@ Why one record: the evaluation compares configurations (`python -m qa eval` runs
 that hides as a bare number in a function cannot be compared or calibrated. Each field says
 where its value came from.
 
-Example: Settings(mode="bm25").mode == "bm25"
+Example:
+>>> Settings(mode="bm25").mode
+'bm25'
 """
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ Only cues that more than one answerer reads live here; each answerer keeps its o
 its decision. The lexicons are about the form of questions in Chinese and English (who / which
 office), never about a particular document.
 
-Example: has_any("哪个部门负责专利", DEPARTMENT_CUES) is True
+>>> has_any("哪个部门负责专利", DEPARTMENT_CUES)
+True
 """
 from __future__ import annotations
 
@@ -23,10 +24,14 @@ _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
 
 def has_any(text: str, cues) -> bool:
-    """Example: has_any("who is in charge", ("in charge",)) is True"""
+    """>>> has_any("who is in charge", ("in charge",))
+    True
+    """
     return any(c in text for c in cues)
 
 
 def years_in(text: str) -> list[str]:
-    """Example: years_in("2020年比2016年") == ["2020", "2016"]"""
+    """>>> years_in("2030年比2026年")
+    ['2030', '2026']
+    """
     return [m.group() for m in _YEAR.finditer(text)]

@@ -4,7 +4,8 @@ Mine when the question asks for a figure (cue words or a year) and the best-rank
 row is near the top and its name is in the question enough. The column comes from the table's
 own header (its years, 累计增加, 属性), never from a year written here.
 
-Example: column_asked("2025年目标是多少", ["2020", "2025", "属性"]) == "2025"
+>>> column_asked("2025年目标是多少", ["2021", "2025", "属性"])
+'2025'
 """
 from __future__ import annotations
 
@@ -27,14 +28,20 @@ _YEAR_COLUMN = re.compile(r"(19|20)\d{2}")
 
 def asks_baseline(text: str, own_periods=()) -> bool:
     """A baseline cue, or the end of a plan period other than the documents' own (the end of the
-    previous period is where the table starts). Example: asks_baseline("十四五末", ["十五五"]) is True"""
+    previous period is where the table starts).
+
+    >>> asks_baseline("十四五末是多少", ["十五五"]), asks_baseline("十五五末是多少", ["十五五"])
+    (True, False)
+    """
     return has_any(text, BASELINE_CUES) or any(p not in own_periods for p in PERIOD_END.findall(text))
 
 
 def column_asked(text: str, columns: list[str], own_periods=()) -> str | None:
     """Which table column a question asks for, read from the header the document itself has.
 
-    Example: column_asked("2025年目标是多少", ["2020", "2021", "2025", "累计增加值", "属性"]) == "2025"
+    >>> cols = ["2021", "2022", "2025", "累计增加值", "属性"]
+    >>> column_asked("2025年目标是多少", cols), column_asked("累计增加多少", cols), column_asked("目标", cols)
+    ('2025', '累计增加值', '2025')
     """
     years = [c for c in columns if _YEAR_COLUMN.fullmatch(c)]
     for y in years_in(text):
@@ -60,7 +67,8 @@ def asks_number(text: str) -> bool:
 def name_coverage(question_tokens, name_terms: dict[str, float]) -> float:
     """Share of an indicator name's term weight that the question contains.
 
-    Example: name_coverage(["专利", "数量"], {"专利": 1.0, "数量": 1.0, "发明": 2.0}) == 0.5
+    >>> name_coverage(["专利", "数量"], {"专利": 1.0, "数量": 1.0, "发明": 2.0})
+    0.5
     """
     if not name_terms:
         return 0.0

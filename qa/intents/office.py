@@ -4,7 +4,8 @@ Mine when the question names an office, does not ask *who*, is in scope, and ask
 office does rather than about a topic: a reverse cue (负责哪些, what does … do), or nothing
 left but the office's name once its names are taken out.
 
-Example: asks_about_office("省科技厅负责哪些任务", ...) is True (a reverse cue)
+>>> has_any("省科技厅负责哪些任务", REVERSE_CUES)
+True
 """
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ Mine when the question names a heading (a part, section, principle or the table)
 it contains, or asks for the preamble; "第N条" after a heading picks its N-th child. Whole
 headings beat pieces of headings (指导思想 beats 指导思想、基本原则和…).
 
-Example: ordinal("重点工程第3条") == 3
+>>> ordinal("重点工程第3条")
+3
 """
 from __future__ import annotations
 
@@ -24,7 +25,11 @@ ORDINAL = re.compile(rf"第([{CN_NUM}]+|\d+)(?:条|项|点|个)")
 
 
 def ordinal(text: str) -> int | None:
-    """The N of a "第N条/项/点/个" in the text. Example: ordinal("第三项") == 3"""
+    """The N of a "第N条/项/点/个" in the text.
+
+    >>> ordinal("第三项"), ordinal("没有序号")
+    (3, None)
+    """
     m = ORDINAL.search(text)
     if m is None:
         return None

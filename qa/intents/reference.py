@@ -1,7 +1,8 @@
 """Clause numbers written in a question (二(九)2, 第二部分第九项第2条, Part II section 9 item 2)
 go straight to the clause: the outline, not retrieval, answers them.
 
-Example: clause_reference("二(九)2讲的是什么") == ClauseRef("二", "九", "2")
+>>> clause_reference("二(九)2讲的是什么")
+ClauseRef(part='二', section='九', item='2')
 """
 from __future__ import annotations
 
@@ -25,8 +26,12 @@ class ClauseRef:
 def clause_reference(text: str) -> ClauseRef | None:
     """A clause number written in the question, if any.
 
-    Example: clause_reference("二(九)2讲的是什么") == ClauseRef("二", "九", "2")
-    Example: clause_reference("第二部分第九项第2条") == ClauseRef("二", "九", "2")
+    >>> clause_reference("第二部分第九项第2条")
+    ClauseRef(part='二', section='九', item='2')
+    >>> clause_reference("Part II section 9 item 2")
+    ClauseRef(part='二', section='九', item='2')
+    >>> clause_reference("专利质押融资") is None
+    True
     """
     t = text.replace(" ", "")
     num = rf"(?:{_CN}|\d+)"
@@ -47,7 +52,9 @@ def clause_reference(text: str) -> ClauseRef | None:
 
 
 def _roman(s: str | None) -> str | None:
-    """Example: _roman("iv") == "4" """
+    """>>> _roman("iv"), _roman("12")
+    ('4', '12')
+    """
     if s is None or s.isdigit():
         return s
     values = {"i": 1, "v": 5, "x": 10}

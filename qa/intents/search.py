@@ -7,7 +7,8 @@ close enough in meaning (dense similarity; a Latin-script question gets the cros
 allowance). Its thresholds are `Settings.min_coverage`/`min_dense`, calibrated by
 `python -m qa eval --calibrate` from the features each answer's `Decision` records.
 
-Example: answerable(0.5, None, False, Settings()) is True
+>>> answerable(0.5, None, False, Settings()), answerable(0.1, 0.5, False, Settings())
+(True, False)
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from ..settings import Settings
 
 
 def is_latin(text: str) -> bool:
-    """Example: is_latin("who handles patents?") is True"""
+    """>>> is_latin("who handles patents?"), is_latin("谁负责专利")
+    (True, False)
+    """
     return sum(ch.isascii() and ch.isalpha() for ch in text) > len(text) / 2
 
 
