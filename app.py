@@ -4,33 +4,31 @@ Tabs: 问答 (ask, with office/part filters and one-click examples), 浏览规�
 opens a clause), 责任单位 (every office and the clauses naming it), 主要指标 (table and chart).
 API: `/ask` (question, top_k=5, office="") returns `Answer.to_json()`, the same dict as
 `python -m qa ask --json`. The index is loaded (and rebuilt when stale) before the server starts.
-All markup comes from qa/cards.py, which escapes every user and corpus string.
+All markup comes from qa/cards.py, which escapes every user and corpus string; the tabs read the
+documents' structure from `engine.outline` (qa/outline.py); errors are worded by qa/messages.py
+in the question's language; the example questions are derived from the corpus (qa/examples.py).
 """
 import argparse
 import os
-import re
 import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from qa import Engine, QuestionError  # noqa: E402
+from qa import Engine  # noqa: E402
 from qa import cards  # noqa: E402
+from qa.errors import QAError  # noqa: E402
+from qa.examples import example_questions  # noqa: E402
+from qa.messages import language_of, render  # noqa: E402
+from qa.outline import Outline  # noqa: E402
+from qa.question import strip_tags  # noqa: E402
 
 MAX_TURNS = 20
 ENGINE_QUEUE = "engine"  # every handler that calls the engine shares this queue
 # Queue settings, chosen by `python scripts/load_test.py` (README, Reliability): see main().
 ENGINE_CONCURRENCY = 1   # questions answered at once; the engine is CPU-bound, so more threads only add contention
 QUEUE_MAX_SIZE = 256     # waiting requests beyond this are refused at once ("queue is full") instead of piling up
-EXAMPLES = [
-    ("部门", "哪个部门负责知识产权质押融资？"),
-    ("条款编号", "二(九)2讲的是什么？"),
-    ("指标", "到2020年每万人口发明专利拥有量的目标是多少件？"),
-    ("单位", "长春海关在规划里承担什么工作？"),
-    ("概览", "主要任务有哪些？"),
-    ("规划外", "辽宁省“十三五”知识产权规划的主要目标是什么？"),
-]
 LAYOUT_CSS = """
 .qa-examples { gap: 6px !important; flex-wrap: wrap !important; }
 .qa-examples button { white-space: normal; text-align: left; flex: 0 1 auto !important; width: auto !important; }
@@ -52,40 +50,31 @@ LAYOUT_CSS = """
 
 # ---------------------------------------------------------------- pure actions
 
-def titles_of(engine: Engine) -> dict:
-    """doc_id → plan title, for citations."""
-    return {d.doc_id: d.title for d in engine.corpus.documents}
+def error_message(exc: QAError, question=None) -> str:
+    """A library error as one line in the question's language, from the one message table.
+
+    Example: error_message(QuestionError("question.empty")) == "请输入问题。"
+    """
+    return render(exc, question_language(question), escape=cards.esc)
 
 
-def error_message(exc: QuestionError) -> str:
-    """The engine's advice, in Chinese. Example: error_message(QuestionError("the question is empty…")) == "请输入问题。"."""
-    text = str(exc)
-    if "empty" in text:
-        return "请输入问题。"
-    m = re.search(r"is (\d+) characters long.*under (\d+)", text)
-    if m:
-        return f"问题有 {m.group(1)} 个字，太长了，请控制在 {m.group(2)} 字以内。"
-    if "unknown office" in text:
-        return "规划中没有这个单位，请从列表中选择。"
-    if "top_k" in text:
-        return "top_k 必须是 1 到 50 之间的整数。"
-    if "must be text" in text:
-        return "问题必须是文字。"
-    return "无法回答这个问题：" + cards.esc(text)
+def question_language(question) -> str:
+    """The language to answer in: the question's words, markup aside (Chinese when it has none)."""
+    return language_of(strip_tags(question) if isinstance(question, str) else question)
 
 
 def answer(engine: Engine, question, top_k=5, office="", part=""):
-    """engine.ask with the surfaces' conventions: empty filters mean none; bad input → gr.Error."""
+    """engine.ask with the surfaces' conventions: empty filters mean none; bad input → gr.Error
+    (a routine refusal: Gradio shows it to the user and logs no traceback)."""
+    title = "Cannot ask" if question_language(question) == "en" else "无法提问"
     try:
         k = int(top_k)
     except (TypeError, ValueError):
-        raise gr.Error("top_k 必须是 1 到 50 之间的整数。", title="无法提问") from None
-    if office and engine.offices.canonical(str(office)) is None:
-        raise gr.Error(f"规划中没有这个单位：{cards.esc(office)}。请从列表中选择，或输入规划中的简称。", title="无法提问")
+        k = 0  # refused below with the top_k message
     try:
         return engine.ask(question, top_k=k, office=(office or None), part=(part or None))
-    except QuestionError as exc:
-        raise gr.Error(error_message(exc), title="无法提问") from None
+    except QAError as exc:
+        raise gr.Error(error_message(exc, question), title=title, print_exception=False) from None
 
 
 def ask_json(engine: Engine, question: str, top_k: int = 5, office: str = "") -> dict:
@@ -97,7 +86,7 @@ def chat(engine: Engine, question: str, office: str, part: str, turns: list):
     """One chat step → (conversation HTML, turns, cleared textbox)."""
     result = answer(engine, question, 5, office, part)
     terms = engine.segmenter.tokens(question)
-    turn = cards.turn_html(question, cards.answer_html(result, titles_of(engine), terms))
+    turn = cards.turn_html(question, cards.answer_html(result, engine.outline.titles, terms))
     turns = ([turn] + list(turns or []))[:MAX_TURNS]  # newest first, right under the question box
     return cards.conversation_html(turns), turns, ""
 
@@ -106,24 +95,24 @@ def clear_chat():
     return cards.conversation_html([]), [], ""
 
 
-def show_clause(engine: Engine, clause_id: str) -> str:
+def show_clause(outline: Outline, clause_id: str) -> str:
     """The browse pane for one clause id (unknown ids get a polite message)."""
-    clause = engine.by_id.get(clause_id or "")
+    clause = outline.by_id.get(clause_id or "")
     if clause is None:
-        return cards.clause_view(None, [], titles_of(engine), missing=clause_id or "")
-    return cards.clause_view(clause, engine.children(clause), titles_of(engine))
+        return cards.clause_view(None, [], outline.titles, missing=clause_id or "")
+    return cards.clause_view(clause, outline.children(clause), outline.titles)
 
 
-def open_from_url(engine: Engine, clause_id):
+def open_from_url(outline: Outline, clause_id):
     """`?clause=<id>` → (tabs, outline value, clause pane); nothing changes without the parameter."""
     if not clause_id:
         return gr.skip(), gr.skip(), gr.skip()
-    outline = clause_id if clause_id in engine.by_id else gr.skip()  # an unknown id leaves the tree alone
-    return gr.Tabs(selected="browse"), outline, show_clause(engine, clause_id)
+    selected = clause_id if clause_id in outline.by_id else gr.skip()  # an unknown id leaves the tree alone
+    return gr.Tabs(selected="browse"), selected, show_clause(outline, clause_id)
 
 
-def part_choices(engine: Engine) -> list:
-    return [("全部", "")] + [(c.path[0], c.number) for c in engine.clauses if c.kind == "part"]
+def part_choices(outline: Outline) -> list:
+    return [("全部", "")] + [(c.path[0], c.number) for c in outline.parts]
 
 
 def office_choices(engine: Engine) -> list:
@@ -133,10 +122,12 @@ def office_choices(engine: Engine) -> list:
 # ---------------------------------------------------------------- the page
 
 def build_demo(engine: Engine) -> gr.Blocks:
-    titles = titles_of(engine)
+    outline = engine.outline
+    titles = outline.titles
     plan = "、".join(f"《{t}》" for t in titles.values())
-    indicators = [c for c in engine.clauses if c.kind == "indicator"]
+    indicators = outline.indicators
     offices = list(engine.offices.offices.values())
+    examples = example_questions(outline.clauses, engine.offices)
 
     with gr.Blocks(title="规划问答") as demo:
         gr.HTML(f'<div class="qa-title"><h1>{cards.esc(plan)} 问答</h1>'
@@ -149,13 +140,13 @@ def build_demo(engine: Engine) -> gr.Blocks:
                     ask_button = gr.Button("提问", variant="primary", scale=1, min_width=72, elem_id="qa-ask")
                 with gr.Row(elem_classes="qa-examples"):
                     example_buttons = [gr.Button(f"{kind}｜{text}", size="sm", variant="secondary", scale=0,
-                                                 min_width=0, elem_classes="qa-example") for kind, text in EXAMPLES]
+                                                 min_width=0, elem_classes="qa-example") for kind, text in examples]
                 with gr.Accordion("筛选（可选）", open=False):
                     with gr.Row():
                         office = gr.Dropdown(office_choices(engine), value="", label="责任单位",
                                              info="只在该单位负责的条款中查找；可输入简称，如“科技厅”",
                                              allow_custom_value=True, min_width=200, elem_id="qa-office")
-                        part = gr.Dropdown(part_choices(engine), value="", label="规划部分",
+                        part = gr.Dropdown(part_choices(outline), value="", label="规划部分",
                                            min_width=200, elem_id="qa-part")
                 conversation = gr.HTML(cards.conversation_html([]), js_on_load=cards.COPY_JS,
                                        elem_id="qa-chat", min_height=80)
@@ -164,18 +155,18 @@ def build_demo(engine: Engine) -> gr.Blocks:
             with gr.Tab("浏览规划", id="browse"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=1, min_width=260):
-                        outline = gr.Radio(cards.outline_choices(engine.clauses), label="规划目录",
+                        tree = gr.Radio(cards.outline_choices(outline.clauses), label="规划目录",
                                            elem_classes="qa-outline", elem_id="qa-outline")
                     with gr.Column(scale=2, min_width=300):
                         clause_pane = gr.HTML(cards.clause_view(None, [], titles), js_on_load=cards.COPY_JS,
                                               elem_id="qa-clause")
             with gr.Tab("责任单位", id="offices"):
                 gr.Markdown(f"规划共列出 {len(offices)} 个责任单位。点单位名称展开它负责的全部条款。")
-                gr.HTML(cards.offices_html(offices, {o.name: engine.office_clauses(o.name) for o in offices}, titles),
+                gr.HTML(cards.offices_html(offices, {o.name: outline.office_clauses(o.name) for o in offices}, titles),
                         elem_id="qa-offices")
             with gr.Tab("主要指标", id="indicators"):
                 gr.HTML(cards.indicators_table_html(indicators), elem_id="qa-indicator-table")
-                gr.Markdown("各项指标 2015、2016 年实际值与 2020 年目标的比较（按各自目标值换算为百分比，标注原始数值）：")
+                gr.Markdown(cards.chart_caption(indicators))
                 gr.HTML(cards.indicators_chart_svg(indicators), elem_id="qa-indicator-chart")
 
         # Each handler is a closure over the engine so Gradio sees a plain signature.
@@ -186,7 +177,7 @@ def build_demo(engine: Engine) -> gr.Blocks:
                        concurrency_id=ENGINE_QUEUE, show_progress="minimal")
         ask_button.click(on_chat, api_name="chat", **chat_io)
         question.submit(on_chat, api_name="chat_submit", api_visibility="private", **chat_io)
-        for i, (button, (_, text)) in enumerate(zip(example_buttons, EXAMPLES)):
+        for i, (button, (_, text)) in enumerate(zip(example_buttons, examples)):
             def on_example(office_name, part_numeral, history, text=text):
                 return chat(engine, text, office_name, part_numeral, history)
             button.click(on_example, inputs=[office, part, turns], outputs=[conversation, turns, question],
@@ -195,15 +186,15 @@ def build_demo(engine: Engine) -> gr.Blocks:
         clear.click(clear_chat, outputs=[conversation, turns, question], api_name="clear", api_visibility="private")
 
         def on_outline(clause_id):
-            return show_clause(engine, clause_id)
+            return show_clause(outline, clause_id)
 
-        outline.change(on_outline, inputs=outline, outputs=clause_pane, api_name="clause")
+        tree.change(on_outline, inputs=tree, outputs=clause_pane, api_name="clause")
 
         def on_load(request: gr.Request):
             clause_id = request.query_params.get("clause") if request is not None else None
-            return open_from_url(engine, clause_id)
+            return open_from_url(outline, clause_id)
 
-        demo.load(on_load, outputs=[tabs, outline, clause_pane], api_name="open_from_url", api_visibility="private")
+        demo.load(on_load, outputs=[tabs, tree, clause_pane], api_name="open_from_url", api_visibility="private")
 
         def ask(question: str, top_k: int = 5, office: str = "") -> dict:
             """Answer one question; returns the answer JSON of DESIGN.md (Answer.to_json())."""

@@ -54,11 +54,6 @@ def not_found(question: str, intent: str, hits: list[Hit], reason: str | None = 
     return Answer(question, False, intent, text, (), None, tuple(hits))
 
 
-def nothing_to_search(question: str, qid: str | None) -> Answer:
-    return Answer(question, False, "none", "问题里没有可以检索的文字（去掉标记和符号后为空），请用文字描述您的问题。",
-                  (), None, (), qid)
-
-
 def reference_answer(question: str, target: Clause | None, children: list[Clause], k: int) -> Answer:
     if target is None:
         return Answer(question, False, "clause", "规划中没有这个编号的条款，请检查编号（例如 二、(九)2）。")

@@ -5,7 +5,7 @@ Escaping rule: every string that comes from the user or the corpus goes through 
 (html.escape plus the characters Gradio's HTML template language treats specially), and
 question terms are highlighted by escaping the text first and then wrapping the escaped terms
 in <mark>, so a highlight can never open a tag. Shortcut: the indicator chart is a hand-drawn
-inline SVG (no plotting library, no CDN), scaled to each indicator's 2020 target.
+inline SVG (no plotting library, no CDN), scaled to each indicator's target (the last year column).
 """
 from __future__ import annotations
 
@@ -265,14 +265,50 @@ def _number(text) -> float | None:
         return None
 
 
-def indicators_chart_svg(rows: Sequence[Clause], years=("2015", "2016"), target="2020") -> str:
+_YEAR_COLUMN = re.compile(r"(?:19|20)\d{2}")
+
+
+def indicator_years(rows: Sequence[Clause]) -> tuple[tuple[str, ...], str | None]:
+    """(the years of actual values, the target year), read from the rows' own year columns:
+    the last year column is the target, the earlier ones are actual values.
+
+    Example: indicator_years(rows with columns 2015, 2016, 2020, 属性) == (("2015", "2016"), "2020")
+    """
+    years = [c for c in indicator_columns(rows) if _YEAR_COLUMN.fullmatch(c)]
+    years.sort()
+    return (tuple(years[:-1]), years[-1]) if years else ((), None)
+
+
+def chart_caption(rows: Sequence[Clause], years: Sequence[str] | None = None, target: str | None = None) -> str:
+    """The line above the chart, naming the table's own years; empty when there is no year column.
+
+    Example: chart_caption(rows with columns 2020, 2025) == "各项指标 2020 年实际值与 2025 年目标的比较（…）："
+    """
+    found_years, found_target = indicator_years(rows)
+    years = tuple(found_years if years is None else years)
+    target = found_target if target is None else target
+    if target is None:
+        return ""
+    how = "（按各自目标值换算为百分比，标注原始数值）："
+    if not years:
+        return f"各项指标 {target} 年目标{how}"
+    return f"各项指标 {'、'.join(years)} 年实际值与 {target} 年目标的比较{how}"
+
+
+def indicators_chart_svg(rows: Sequence[Clause], years: Sequence[str] | None = None,
+                         target: str | None = None) -> str:
     """Each indicator's values in `years` as bars against its `target` (the dashed line = 100%).
 
+    The years default to the rows' own year columns (`indicator_years`): the last is the target,
+    the earlier ones the actual values; pass `years`/`target` to override.
     Indicators differ in unit and size (0.11 件 to 2272 件), so every bar is drawn as a share
     of its own target and labelled with the real value. Rows without a numeric target are left out.
     Example: indicators_chart_svg(rows).startswith("<svg")
     """
-    usable = [(r, _number(r.values.get(target))) for r in rows]
+    found_years, found_target = indicator_years(rows)
+    years = tuple(found_years if years is None else years)
+    target = found_target if target is None else target
+    usable = [(r, _number(r.values.get(target))) for r in rows] if target is not None else []
     usable = [(r, t) for r, t in usable if t]
     if not usable:
         return '<p>没有可以作图的指标。</p>'
@@ -299,15 +335,21 @@ def indicators_chart_svg(rows: Sequence[Clause], years=("2015", "2016"), target=
         items.append(f'<line x1="{x100:.1f}" x2="{x100:.1f}" y1="{first - 2}" y2="{y}" stroke="#d62728" '
                      f'stroke-width="1.5" stroke-dasharray="3 2"/>')
         y += 8
-    legend = (f'<rect x="{left}" y="6" width="12" height="10" fill="#9ecae1"/>'
-              f'<text x="{left + 16}" y="15" class="qa-svg-value">{esc(years[0])}年</text>'
-              f'<rect x="{left + 60}" y="6" width="12" height="10" fill="#3182bd"/>'
-              f'<text x="{left + 76}" y="15" class="qa-svg-value">{esc(years[-1])}年</text>'
-              f'<line x1="{left + 124}" x2="{left + 124}" y1="4" y2="18" stroke="#d62728" stroke-width="1.5" '
-              f'stroke-dasharray="3 2"/>'
-              f'<text x="{left + 130}" y="15" class="qa-svg-value">{esc(target)}年目标（虚线 = 100%）</text>')
+    legend = ""
+    if len(years) > 1:  # the earlier actual years share the light colour, the latest is dark
+        legend += (f'<rect x="{left}" y="6" width="12" height="10" fill="#9ecae1"/>'
+                   f'<text x="{left + 16}" y="15" class="qa-svg-value">{esc(years[0])}年</text>')
+    if years:
+        x = left + 60 if len(years) > 1 else left
+        legend += (f'<rect x="{x}" y="6" width="12" height="10" fill="#3182bd"/>'
+                   f'<text x="{x + 16}" y="15" class="qa-svg-value">{esc(years[-1])}年</text>')
+    legend += (f'<line x1="{left + 124}" x2="{left + 124}" y1="4" y2="18" stroke="#d62728" stroke-width="1.5" '
+               f'stroke-dasharray="3 2"/>'
+               f'<text x="{left + 130}" y="15" class="qa-svg-value">{esc(target)}年目标（虚线 = 100%）</text>')
+    named = years if len(years) <= 2 else (years[0], years[-1])
+    label = f"{'、'.join(esc(y) for y in named)}年实际值与{esc(target)}年目标" if years else f"{esc(target)}年目标"
     return (f'<svg class="qa-chart" viewBox="0 0 {width} {y}" width="100%" role="img" '
-            f'aria-label="主要指标：{esc(years[0])}、{esc(years[-1])}年实际值与{esc(target)}年目标">'
+            f'aria-label="主要指标：{label}">'
             f'{legend}{"".join(items)}</svg>')
 
 

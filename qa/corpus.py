@@ -3,21 +3,28 @@
 Every `*.txt` in corpus/ is a document (UTF-8 or GB18030); `offices.json`, `glossary_en.tsv` and
 `userdict.txt` are data, not code. A file that cannot be read or parsed is skipped with one
 warning naming it, so one bad file never takes the others down.
+What a plan implicitly is about — its region and its period — is read from the titles
+(`home_words`), never written into code.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .offices import OfficeTable
 from .parse import ParseError, parse_document
 from .records import Document
 from .segment import Segmenter, load_glossary
-from .textnorm import decode
+from .textnorm import decode, fold
 
 PARSER_VERSION = "1"
 DATA_FILES = ("offices.json", "glossary_en.tsv", "userdict.txt")
+_PERIOD = re.compile(r"十[一二三四五六七八九]五")  # a five-year plan period: 十一五 … 十九五
+# the suffix of an administrative region's name, longest first (广西壮族自治区 → 广西)
+_REGION_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|自治州|地区|新区|省|市|县|区|州|盟)$")
 
 
 class CorpusError(RuntimeError):
@@ -34,7 +41,41 @@ class Corpus:
     warnings: list[str] = field(default_factory=list)
 
     def segmenter(self) -> Segmenter:
-        return Segmenter(self.user_words + self.offices.all_names(), self.glossary)
+        return Segmenter(self.user_words + self.offices.all_names(), self.glossary,
+                         context_words=self.home_words())
+
+    def home_words(self) -> list[str]:
+        """The region and period words the corpus's titles name (see `home_words`)."""
+        return home_words(d.title for d in self.documents)
+
+
+def home_words(titles) -> list[str]:
+    """The words every question about these plans may use without saying anything: the plan
+    periods and the regions their titles name, each region also without its suffix and in pinyin.
+
+    Example: home_words(["“十三五”吉林省知识产权保护和运用规划"]) == ["十三五", "吉林省", "吉林", "jilin"]
+    A region is a place name (jieba's part-of-speech tag ns) in the title; a national plan has none.
+    """
+    out: list[str] = []
+    for title in dict.fromkeys(titles):
+        out.extend(_title_home(fold(title or "")))
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=4096)
+def _title_home(title: str) -> tuple[str, ...]:
+    """home_words of one folded title (cached: synthetic corpora repeat one title many times)."""
+    import jieba.posseg
+    from pypinyin import lazy_pinyin
+
+    out = list(_PERIOD.findall(title))
+    for word in jieba.posseg.lcut(title):
+        if word.flag != "ns" or len(word.word) < 2:
+            continue
+        short = _REGION_SUFFIX.sub("", word.word)
+        short = short if len(short) >= 2 else word.word
+        out.extend((word.word, short, "".join(lazy_pinyin(short)).lower()))
+    return tuple(w for w in out if w)
 
 
 def read_user_words(path: Path) -> list[str]:

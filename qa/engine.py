@@ -16,48 +16,22 @@ from pathlib import Path
 
 import numpy as np
 
-from . import answer as compose
 from .bm25 import idf_of
 from .corpus import Corpus, load_corpus
 from .embed import EmbedderError, make_embedder
+from .errors import QuestionError
 from .intents import Situation, decide
 from .outline import Outline
+from .question import check_top_k, clean_question, strip_tags
 from .records import Answer, Clause, Decision, Query
 from .retrieval import Retriever
 from .scope import PERIOD, Scope
 from .settings import Settings
 from .store import Built, StaleIndex, build, load
-from .textnorm import fold, sanitize, squeeze
+from .textnorm import sanitize
 from .typos import PinyinCorrector
 
-MAX_QUESTION_CHARS = 500
-_TAGS = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)|<[^>]{0,200}>", re.I | re.S)
-_CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _UNIT = re.compile(r"\(.*?\)")
-
-
-class QuestionError(ValueError):
-    """The question cannot be asked as it is; the message says what to change."""
-
-
-def clean_question(question) -> str:
-    """Validate and tidy a question; raises QuestionError with advice.
-
-    Example: clean_question("  哪个部门负责专利？ ") == "哪个部门负责专利?"
-    """
-    if not isinstance(question, str):
-        raise QuestionError("the question must be text")
-    clean = sanitize(question)
-    if "\ufffd" in clean:
-        raise QuestionError("the question has bytes that are not UTF-8 text (wrong encoding?); "
-                            "type it again or save it as UTF-8")
-    text = squeeze(fold(clean).replace("\n", " "))
-    if not text:
-        raise QuestionError("the question is empty; type a question about the plan")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"the question is {len(text)} characters long; keep it under "
-                            f"{MAX_QUESTION_CHARS} characters")
-    return text
 
 
 class Engine:
@@ -75,8 +49,10 @@ class Engine:
         corpus_text = "".join(c.text for c in built.clauses)
         self.typos = PinyinCorrector(self.segmenter.user_words, corpus_text)
         english_names = [n for o in self.offices.offices.values() for n in o.english]
-        self.scope = Scope(corpus_text, self.offices.all_names(),
-                           english_names + sorted(self.segmenter.english_words()), built.bm25.vocab)
+        home = corpus.home_words()  # the documents' own region and period, named in their titles
+        self.scope = Scope(corpus_text, self.offices.all_names() + [w for w in home if not w.isascii()],
+                           english_names + sorted(self.segmenter.english_words()) + [w for w in home if w.isascii()],
+                           built.bm25.vocab)
         # indicator names are segmented once here, not per question
         self._indicator_names = {
             row.id: {t: max(idf_of(built.bm25, t), 0.1) for t in self.segmenter.tokens(_UNIT.sub("", row.title))}
@@ -132,15 +108,12 @@ class Engine:
     # ---------------------------------------------------------------- public API
     def ask(self, question, top_k: int = 5, office: str | None = None, part: str | None = None,
             qid: str | None = None) -> Answer:
-        """Answer one question; raises QuestionError for input that is not a question."""
-        if not isinstance(top_k, int) or not 1 <= top_k <= 50:
-            raise QuestionError("top_k must be a whole number from 1 to 50")
-        text = clean_question(question)
+        """Answer one question; raises QuestionError (a code and its params) for input that is
+        not a question."""
+        check_top_k(top_k)
+        text = strip_tags(clean_question(question))
         office_filter = self._office_filter(office)
-        stripped = squeeze(_TAGS.sub(" ", text))
-        if not _CONTENT.search(stripped):
-            return compose.nothing_to_search(sanitize(question), qid)
-        query = self.query(sanitize(question), stripped)
+        query = self.query(sanitize(question), text)
         situation = Situation(query, top_k, self.retriever.mask(office_filter, part), self.settings,
                               self.outline, self.retriever, self.offices, self.segmenter, self.scope,
                               self._indicator_names, self._own_periods)
@@ -168,7 +141,7 @@ class Engine:
             return None
         canon = self.offices.canonical(str(office))
         if canon is None:
-            raise QuestionError(f"unknown office {office!r}; choose one of the offices the plan names")
+            raise QuestionError("question.unknown_office", office=str(office))
         return canon
 
 

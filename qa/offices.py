@@ -15,7 +15,12 @@ from pathlib import Path
 
 _RESPONSIBLE = re.compile(r"\(\s*(?:责任单位|牵头单位|负责单位)\s*[:]\s*([^()]{1,400}?)\s*\)")
 _TRAILING = re.compile(r"\(\s*([^()]{2,400}?)\s*(?:牵头负责|负责|牵头)\s*\)")
-_SPLIT = re.compile(r"[、,;，；]|及|和(?=[省市国中吉人长])")
+# 和 joins two offices when the name before it ends like an office (…厅, …局, …委, …海关, …政府) or
+# the one after it begins like one (省…, 市…, 国家…, 各…); inside a name (工业和信息化部,
+# 人力资源和社会保障厅) it is preceded by an ordinary word and stays.
+_OFFICE_END = "厅局委办部署行会院室心馆处所社司队站关府团联组台校"
+_OFFICE_START = "省|市|县|国家|国务院|中国|中央|中共|全国|各|人民"
+_SPLIT = re.compile(rf"[、,;，；]|及|(?<=[{_OFFICE_END}])和|和(?={_OFFICE_START})")
 _NOISE = re.compile(r"^(?:按职责分工|分别|会同|配合|参与|共同)|(?:等|等部门|按职责分工|分别|配合|参与|牵头)$")
 
 
@@ -24,6 +29,7 @@ def parse_departments(text: str) -> list[str]:
 
     Example: parse_departments("…(责任单位:省科技厅、省财政厅)") == ["省科技厅", "省财政厅"]
     Example: parse_departments("…(海关总署、商务部负责)") == ["海关总署", "商务部"]
+    Example: parse_departments("(省发展改革委和广州海关负责)") == ["省发展改革委", "广州海关"]
     """
     out: list[str] = []
     for pattern in (_RESPONSIBLE, _TRAILING):

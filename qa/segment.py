@@ -4,6 +4,8 @@
 the plan's wording through the glossary, cuts Chinese with jieba in search mode (so 知识产权 also
 yields 知识 and 产权) with a domain user dictionary, and drops punctuation, function words and
 question words (哪个部门, 负责, 请问 …) — words that say what is asked, not what it is about.
+A corpus also passes its "home" words (`context_words`: the region and plan period its titles
+name, see qa.corpus.home_words): a question about the plan's own province says nothing by naming it.
 Shortcut: English is matched word by word after the glossary; no stemming beyond a plural 's'.
 """
 from __future__ import annotations
@@ -22,11 +24,11 @@ QUESTION_WORDS = frozenset("""
 负责 负责人 归 部门 单位 机构 哪家 哪里 这个 那个 这 那 这件 事 事情 事儿 方面 相关 关于 工作
 规划 本规划 这份 里 中 上 下 多少 几 具体 主要 一 个 些 呢 哦 嘛 为 以 等 其 之 所 于 着 过 得 地
 那块 这块 这一块 那一块 这事 那事 这方面 咋办 啥的 到底 究竟
-吉林 吉林省 我省 省 全省 十三五 说 讲 提到 提出 内容 规定 怎么办 干 做 搞 办 职责 承担 任务
+我省 省 全省 说 讲 提到 提出 内容 规定 怎么办 干 做 搞 办 职责 承担 任务
 """.split())
 ENGLISH_STOP = frozenset("""
 a an the of in on for to and or is are was were be been by with which who whom what whose how
-does do did this that these those it its as at from about under plan jilin province provincial
+does do did this that these those it its as at from about under plan province provincial
 responsible department departments office offices agency agencies charge please tell me i we our
 you can could should would will there their they any all some much many
 """.split())
@@ -49,7 +51,10 @@ def load_glossary(path: Path) -> dict[str, list[str]]:
 class Segmenter:
     """Tokenises any text into search terms; holds its own jieba instance and dictionary."""
 
-    def __init__(self, user_words=(), glossary: dict[str, list[str]] | None = None):
+    def __init__(self, user_words=(), glossary: dict[str, list[str]] | None = None, context_words=()):
+        """`context_words` are dropped like question words: the corpus's own region and period
+        (吉林省, 吉林, 十三五, jilin for a Jilin plan), which every clause implicitly shares."""
+        self.context_words = frozenset(fold(w).strip().lower() for w in context_words if w and w.strip())
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self.user_words = sorted({w for w in user_words if w and len(w) >= 2})
@@ -71,7 +76,7 @@ class Segmenter:
             word = word.strip()
             if not word or not _KEEP.search(word):
                 continue
-            if word in QUESTION_WORDS or word in ENGLISH_STOP:
+            if word in QUESTION_WORDS or word in ENGLISH_STOP or word in self.context_words:
                 continue
             out.append(word)
             if len(word) >= 5:  # jieba's search mode stops at 3-character parts

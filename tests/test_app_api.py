@@ -38,7 +38,9 @@ def test_ask_names_the_offices_for_pledge_financing(client):
     assert result["found"] is True
     assert {"省金融办", "人民银行长春中心支行"} <= set(result["departments"])
     assert result["hits"] and result["hits"][0]["path"][0] == "二、主要任务"
-    assert set(result) == {"id", "question", "found", "intent", "answer", "departments", "value", "hits"}
+    contract = {"id", "question", "found", "intent", "answer", "departments", "value", "hits"}
+    assert contract <= set(result) and set(result) - contract <= {"decision"}  # fields may be added, none removed
+    assert result["decision"]["answerer"] == "search"
 
 
 @pytest.mark.parametrize("question", [PLEDGE, "到2020年每万人口发明专利拥有量的目标是多少件？", "专利申请费多少钱？"])
@@ -84,9 +86,15 @@ def test_chat_filters_by_part_and_office_alias(client):
 
 
 def test_hostile_question_comes_back_as_data(client):
-    probe = "<img src=x onerror=alert(1)>"
+    probe = "<img src=x onerror=alert(1)>专利申请费多少钱"
     result = client.predict(probe, 5, "", api_name="/ask")
     assert result["question"] == probe and result["found"] is False
+
+
+def test_markup_without_words_is_refused_like_an_empty_question(client):
+    from gradio_client.exceptions import AppError
+    with pytest.raises(AppError, match="没有可以查找的文字"):
+        client.predict("<img src=x onerror=alert(1)>", 5, "", api_name="/ask")
 
 
 @pytest.mark.parametrize("question, office, message", [
@@ -94,6 +102,8 @@ def test_hostile_question_comes_back_as_data(client):
     ("   ", "", "请输入问题"),
     ("专利", "<b>不存在的单位</b>", "规划中没有这个单位"),
     ("问" * 600, "", "太长"),
+    ("？？？", "", "没有可以查找的文字"),
+    ("Which office? " * 60, "", "keep it under 500 characters"),
 ])
 def test_bad_input_is_a_chinese_error(client, question, office, message):
     from gradio_client.exceptions import AppError
@@ -109,3 +119,13 @@ def test_clause_endpoint_and_page(server, client):
     with urllib.request.urlopen(server.url, timeout=30) as r:
         page = r.read().decode("utf-8")
     assert "规划问答" in page
+
+
+def test_routine_bad_input_leaves_no_traceback_in_the_server_log(client, server):
+    from gradio_client.exceptions import AppError
+    before = server.log_path.read_text(encoding="utf-8", errors="replace")
+    for question in ("", "？？？", "问" * 600):
+        with pytest.raises(AppError):
+            client.predict(question, 5, "", api_name="/ask")
+    added = server.log_path.read_text(encoding="utf-8", errors="replace")[len(before):]
+    assert "Traceback" not in added and "Error" not in added, added[-800:]

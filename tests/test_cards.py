@@ -241,3 +241,40 @@ def test_indicator_table_and_chart():
     assert "&lt;b&gt;满意度&lt;/b&gt;" in svg and "2016年：—" in svg
     assert "无目标" not in svg                                     # no target, no bar
     assert "没有" in cards.indicators_chart_svg([]) and "没有" in cards.indicators_table_html([])
+
+
+def _row(n, title, values):
+    return Clause(f"doc:指标.{n}", "doc", ("一", "表", title), title, "…", (), "indicator", f"指标{n}", values, n)
+
+
+JILIN_ROWS = [_row(1, "每万人口发明专利拥有量(件)", {"2015": "2.6", "2016": "3.36", "2020": "5.3", "属性": "预期性"})]
+OTHER_ROWS = [_row(1, "每万人口高价值发明专利拥有量(件)", {"2020": "6.8", "2025": "12", "累计增加值": "5.2", "属性": "预期性"}),
+              _row(2, "PCT 专利申请量(件)", {"2020": "28000", "2025": "30000", "属性": "预期性"})]
+
+
+def test_indicator_years_come_from_the_rows_own_header():
+    assert cards.indicator_years(JILIN_ROWS) == (("2015", "2016"), "2020")
+    assert cards.indicator_years(OTHER_ROWS) == (("2020",), "2025")
+    assert cards.indicator_years([_row(1, "x", {"属性": "预期性"})]) == ((), None)
+    assert cards.indicator_years([]) == ((), None)
+
+
+def test_chart_caption_names_the_tables_years():
+    assert cards.chart_caption(JILIN_ROWS) == \
+        "各项指标 2015、2016 年实际值与 2020 年目标的比较（按各自目标值换算为百分比，标注原始数值）："
+    assert cards.chart_caption(OTHER_ROWS) == \
+        "各项指标 2020 年实际值与 2025 年目标的比较（按各自目标值换算为百分比，标注原始数值）："
+    assert cards.chart_caption([_row(1, "x", {"2025": "3"})]).startswith("各项指标 2025 年目标")
+    assert cards.chart_caption([]) == ""
+
+
+def test_chart_years_are_derived_and_can_be_overridden():
+    svg = cards.indicators_chart_svg(OTHER_ROWS)
+    assert_inert(svg)
+    assert "2020年：6.8" in svg and "2025年目标：12" in svg and "2025年目标（虚线 = 100%）" in svg
+    assert 'aria-label="主要指标：2020年实际值与2025年目标"' in svg
+    assert svg.count(">2020年</text>") == 1                      # one actual year, one legend entry
+    assert cards.indicators_chart_svg(JILIN_ROWS) == cards.indicators_chart_svg(JILIN_ROWS, ("2015", "2016"), "2020")
+    only_2016 = cards.indicators_chart_svg(JILIN_ROWS, years=("2016",))
+    assert "2016年：3.36" in only_2016 and "2015年" not in only_2016 and "2020年目标：5.3" in only_2016
+    assert "没有" in cards.indicators_chart_svg(OTHER_ROWS, target="2030")

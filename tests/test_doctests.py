@@ -11,7 +11,7 @@ import pytest
 
 import qa
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(qa.__path__, "qa.") if m.name != "qa.__main__")
+MODULES = sorted(m.name for m in pkgutil.walk_packages(qa.__path__, "qa.") if not m.name.endswith("__main__"))
 PURE = ("qa.settings", "qa.outline", "qa.retrieval", "qa.records", "qa.intents.cues", "qa.intents.indicator",
         "qa.intents.office", "qa.intents.overview", "qa.intents.reference", "qa.intents.search")
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE

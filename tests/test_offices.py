@@ -51,6 +51,26 @@ def test_parse_departments_of_full_width_text_after_folding(text, offices):
     assert parse_departments(fold(text)) == offices
 
 
+@pytest.mark.parametrize("text, offices", [
+    # other plans of the genre: 和 joins two offices by the form of their names, not a list of them
+    ("（商务部、海关总署和各有关省级人民政府负责）", ["商务部", "海关总署", "各有关省级人民政府"]),
+    ("(省发展改革委和广州海关负责)", ["省发展改革委", "广州海关"]),
+    ("(省商务厅、广州海关和深圳海关负责)", ["省商务厅", "广州海关", "深圳海关"]),
+    ("(责任单位:省市场监管局和省版权局)", ["省市场监管局", "省版权局"]),
+    ("(责任单位:省科技厅和人民银行广州分行)", ["省科技厅", "人民银行广州分行"]),
+    ("(国家知识产权局和中国人民银行负责)", ["国家知识产权局", "中国人民银行"]),
+    ("(责任单位:省高级人民法院和省人民检察院)", ["省高级人民法院", "省人民检察院"]),
+    ("(责任单位:省知识产权保护中心和省政府办公厅)", ["省知识产权保护中心", "省政府办公厅"]),
+    ("(责任单位:各地级以上市人民政府和省直有关部门)", ["各地级以上市人民政府", "省直有关部门"]),
+    # 和 inside one office's name stays
+    ("(责任单位:省人力资源和社会保障厅、省住房和城乡建设厅)", ["省人力资源和社会保障厅", "省住房和城乡建设厅"]),
+    ("(文化和旅游部、工业和信息化部负责)", ["文化和旅游部", "工业和信息化部"]),
+    ("(责任单位:省卫生和计划生育委员会和省科技厅)", ["省卫生和计划生育委员会", "省科技厅"]),
+])
+def test_parse_departments_splits_on_and_between_offices_of_any_plan(text, offices):
+    assert parse_departments(fold(text)) == offices
+
+
 # ---------------------------------------------------------------- OfficeTable
 
 

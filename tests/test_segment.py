@@ -99,3 +99,45 @@ def test_repeated_terms_are_kept_for_bm25(seg):
 
 def test_a_segmenter_without_data_still_cuts_chinese():
     assert "知识产权" in Segmenter().tokens("知识产权保护")
+
+
+# ---------------------------------------------------------------- the corpus's home words
+
+
+def test_no_plan_is_written_into_the_generic_word_lists():
+    from qa.segment import ENGLISH_STOP, QUESTION_WORDS
+    assert not {"吉林", "吉林省", "十三五", "长春"} & QUESTION_WORDS
+    assert "jilin" not in ENGLISH_STOP
+
+
+def test_the_corpus_supplies_its_region_and_period_as_words_to_drop(seg):
+    assert load_corpus(CORPUS).home_words() == ["十三五", "吉林省", "吉林", "jilin"]
+    assert seg.context_words == {"十三五", "吉林省", "吉林", "jilin"}
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("吉林省哪个部门负责专利导航？", "专利导航"),
+    ("吉林的专利导航", "专利导航"),
+    ("patent navigation in Jilin province", "patent navigation"),
+])
+def test_the_plans_own_region_says_nothing(seg, question, topic):
+    assert seg.tokens(question) == seg.tokens(topic)
+
+
+@pytest.mark.parametrize("titles, words", [
+    (["“十三五”吉林省知识产权保护和运用规划"], ["十三五", "吉林省", "吉林", "jilin"]),
+    (["“十四五”广东省知识产权保护和运用规划"], ["十四五", "广东省", "广东", "guangdong"]),
+    (["广西壮族自治区“十四五”知识产权发展规划"], ["十四五", "广西壮族自治区", "广西", "guangxi"]),  # periods first
+    (["上海市知识产权保护和运用“十四五”规划"], ["十四五", "上海市", "上海", "shanghai"]),
+    (["“十三五”国家知识产权对外合作与海外维权规划"], ["十三五"]),        # a national plan has no region
+    (["“十三五”吉林省规划", "“十三五”吉林省知识产权规划"], ["十三五", "吉林省", "吉林", "jilin"]),  # once each
+    (["doc_0001"], []),
+])
+def test_home_words_are_read_from_titles(titles, words):
+    from qa.corpus import home_words
+    assert home_words(titles) == words
+
+
+def test_a_segmenter_keeps_words_no_corpus_made_its_own():
+    assert "吉林省" in Segmenter().tokens("吉林省知识产权")
+    assert "吉林省" not in Segmenter(context_words=["吉林省", "吉林"]).tokens("吉林省知识产权")
