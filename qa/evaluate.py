@@ -1,4 +1,4 @@
-"""Measure the engine on the curated question set and write eval/REPORT.md.
+"""Measure the engine on the curated question set; print the report (eval/REPORT.md on request).
 
 Metrics (answerable questions unless said): hit@1, hit@5, MRR@10 against the gold clauses;
 office exact-match (the answer's offices equal the gold list, in order) on department questions;
@@ -16,7 +16,8 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from .engine import Engine, Settings
+from .engine import Engine
+from .settings import Settings
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -96,10 +97,11 @@ def calibrate(engine: Engine, items: list[dict]) -> tuple[float, float, float]:
     fixed_tp = fixed_fp = fixed_fn = 0
     feats = []
     for it in items:
-        answer, f = engine.answer_with_features(it["question"])
+        answer = engine.ask(it["question"])
         answerable = it.get("answerable", True)
-        if f is not None:
-            feats.append((f, answerable))
+        f = answer.decision.features if answer.decision is not None and answer.decision.answerer == "search" else None
+        if f is not None:  # the answer came down to the not-found rule: it moves with the thresholds
+            feats.append(((f["coverage"], f["dense"], f["latin"]), answerable))
         else:
             fixed_tp += (not answer.found) and not answerable
             fixed_fp += (not answer.found) and answerable
@@ -151,8 +153,16 @@ def _fmt(value) -> str:
     return "–" if n == 0 or v != v else f"{v:.3f}"
 
 
-def run_eval(engine: Engine, questions: Path, report: Path, do_calibrate: bool = False, out=sys.stdout,
-             do_sweep: bool = False) -> int:
+def run_eval(engine: Engine, questions: Path, report: Path | None = None, do_calibrate: bool = False,
+             out=sys.stdout, do_sweep: bool = False) -> int:
+    """Score every configuration on the question set and print the report to `out`.
+
+    The report (markdown: tables, per-intent figures, the full system's errors) is written to a
+    file only when `report` names one (`python -m qa eval --report FILE` or `--write-report` for
+    the tracked eval/REPORT.md), so a plain run changes nothing on disk.
+    Usage: run_eval(engine, Path("eval/questions.jsonl")) prints and writes nothing;
+    run_eval(engine, Path("eval/questions.jsonl"), Path("eval/REPORT.md")) also writes the file.
+    """
     items = load_questions(questions)
     sweep_table = sweep(engine, items, out) if do_sweep else None
     if do_calibrate:
@@ -192,11 +202,7 @@ def run_eval(engine: Engine, questions: Path, report: Path, do_calibrate: bool =
                           f"gold={[g.split(':')[-1] for g in gold][:3]}")
     embedder = engine.embedder.id if engine.embedder is not None else "none"
     table = "\n".join(lines)
-    print(table, file=out)
-    print("\n" + "\n".join(per_lines), file=out)
-    print(f"\n{len(misses)} questions with an error in the full system (see {report})", file=out)
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(
+    text = (
         "# Evaluation report\n\n"
         f"Made by `python -m qa eval` on {time.strftime('%Y-%m-%d')} — {len(items)} questions from "
         f"`{questions}`, embedder `{embedder}`, not-found rule: coverage ≥ {engine.settings.min_coverage:.2f} "
@@ -207,6 +213,11 @@ def run_eval(engine: Engine, questions: Path, report: Path, do_calibrate: bool =
         "outline, not-found rule). Retrieval-only configurations always answer (found = true).\n\n"
         + table + "\n\n## Full system by intent\n\n" + "\n".join(per_lines)
         + (f"\n\n## Fusion sweep (`python -m qa eval --sweep`)\n\n{sweep_table}" if sweep_table else "")
-        + "\n\n## Errors of the full system\n\n" + ("\n".join(misses) or "none") + "\n",
-        encoding="utf-8")
+        + "\n\n## Errors of the full system\n\n" + ("\n".join(misses) or "none") + "\n")
+    print(text, file=out, end="")
+    if report is not None:
+        report = Path(report)
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(text, encoding="utf-8")
+        print(f"wrote the report to {report}", file=sys.stderr)
     return 0
