@@ -17,7 +17,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from qa import Engine  # noqa: E402
-from qa import cards  # noqa: E402
+from qa import cards, indicator_cards  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.examples import example_questions  # noqa: E402
 from qa.messages import cli_language, language_of, render  # noqa: E402
@@ -165,9 +165,9 @@ def build_demo(engine: Engine) -> gr.Blocks:
                 gr.HTML(cards.offices_html(offices, {o.name: outline.office_clauses(o.name) for o in offices}, titles),
                         elem_id="qa-offices")
             with gr.Tab("主要指标", id="indicators"):
-                gr.HTML(cards.indicators_table_html(indicators), elem_id="qa-indicator-table")
-                gr.Markdown(cards.chart_caption(indicators))
-                gr.HTML(cards.indicators_chart_svg(indicators), elem_id="qa-indicator-chart")
+                gr.HTML(indicator_cards.indicators_table_html(indicators), elem_id="qa-indicator-table")
+                gr.Markdown(indicator_cards.chart_caption(indicators))
+                gr.HTML(indicator_cards.indicators_chart_svg(indicators), elem_id="qa-indicator-chart")
 
         # Each handler is a closure over the engine so Gradio sees a plain signature.
         def on_chat(q, office_name, part_numeral, history):

@@ -13,7 +13,13 @@ NOT_COVERED = "规划中没有找到能回答这个问题的条款。"
 
 
 def citation(clause: Clause) -> str:
-    """Example: citation(item 二(九)2) == "二、(九)2「创新知识产权金融服务」"."""
+    """Where a clause sits, as the answer sentence names it: its number and its title.
+
+    >>> item = Clause("d:二.九.2", "d", ("二、主要任务", "(九)加强运用", "2.创新金融服务"), "创新金融服务",
+    ...               "2.创新金融服务。…", kind="item", number="二(九)2")
+    >>> citation(item)
+    '二、(九)2「创新金融服务」'
+    """
     if clause.kind == "indicator":
         return f"主要指标「{clause.title}」"
     if clause.kind == "preamble":

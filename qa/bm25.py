@@ -21,7 +21,12 @@ from scipy import sparse
 class SparseBM25:
     """Okapi BM25 with rank_bm25's parameters and idf floor.
 
-    Example: SparseBM25.fit([["a", "b"], ["b", "c"]]).scores(["c"]) → array([0., 0.47…])
+    >>> SparseBM25.fit([["a", "b"], ["b", "c"], ["a", "d"]]).scores(["c"]).round(2)
+    array([0.  , 0.51, 0.  ])
+
+    With two documents a term in one of them has idf log(1.5 / 1.5) = 0, so it scores nothing:
+    >>> SparseBM25.fit([["a", "b"], ["b", "c"]]).scores(["c"])
+    array([0., 0.])
     """
 
     def __init__(self, vocab: dict[str, int], weights: sparse.csc_matrix):

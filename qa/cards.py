@@ -1,11 +1,11 @@
-"""HTML for the chatbot: an `Answer`, a clause, the offices and the indicator table as markup.
+"""HTML for the chatbot: an `Answer`, a clause and the offices as markup (the indicator table and
+chart are qa/indicator_cards.py).
 
 Pure functions of records, no Gradio and no engine: app.py calls them and shows the strings.
 Escaping rule: every string that comes from the user or the corpus goes through `esc`
 (html.escape plus the characters Gradio's HTML template language treats specially), and
 question terms are highlighted by escaping the text first and then wrapping the escaped terms
-in <mark>, so a highlight can never open a tag. Shortcut: the indicator chart is a hand-drawn
-inline SVG (no plotting library, no CDN), scaled to each indicator's target (the last year column).
+in <mark>, so a highlight can never open a tag.
 """
 from __future__ import annotations
 
@@ -33,7 +33,10 @@ _ENTITY = r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"
 def esc(text) -> str:
     """Escape any value for HTML text or a quoted attribute.
 
-    Example: esc('<img src=x onerror="a">') == '&lt;img src=x onerror=&quot;a&quot;&gt;'
+    >>> esc('<img src=x onerror="a">')
+    '&lt;img src=x onerror=&quot;a&quot;&gt;'
+    >>> esc("{x} $y")
+    '&#123;x&#125; &#36;y'
     """
     return html.escape("" if text is None else str(text), quote=True).translate(_EXTRA)
 
@@ -43,7 +46,8 @@ def highlight(text: str, terms: Iterable[str]) -> str:
 
     Terms shorter than two characters are ignored (a single character marks half the plan);
     matches never fall inside an entity such as &amp;.
-    Example: highlight("知识产权质押<融资>", ["质押", "融资"]) == "知识产权<mark>质押</mark>&lt;<mark>融资</mark>&gt;"
+    >>> highlight("知识产权质押<融资>", ["质押", "融资"])
+    '知识产权<mark>质押</mark>&lt;<mark>融资</mark>&gt;'
     """
     safe = esc(text)
     wanted = sorted({esc(t) for t in terms if t and len(t.strip()) >= 2}, key=len, reverse=True)
@@ -55,18 +59,32 @@ def highlight(text: str, terms: Iterable[str]) -> str:
 
 
 def path_text(clause: Clause) -> str:
-    """Example: path_text(item 二(九)2) == "二、主要任务 › (九)加强… › 2.创新知识产权金融服务"."""
+    """The clause's place in the outline, headings joined by ›.
+
+    >>> item = Clause("d:二.九.2", "d", ("二、主要任务", "(九)加强运用", "2.创新金融服务"), "创新金融服务", "")
+    >>> path_text(item)
+    '二、主要任务 › (九)加强运用 › 2.创新金融服务'
+    """
     return " › ".join(clause.path)
 
 
 def full_citation(clause: Clause, titles: Mapping[str, str]) -> str:
-    """Example: full_citation(item 二(九)2, titles) == "《“十三五”吉林省…规划》二、(九)2「创新知识产权金融服务」"."""
+    """The citation a reader can paste: the plan's title (from `titles`, by doc id) and the clause.
+
+    >>> item = Clause("d:二.九.2", "d", ("二、主要任务",), "创新金融服务", "…", number="二(九)2")
+    >>> full_citation(item, {"d": "吉林省知识产权规划"})
+    '《吉林省知识产权规划》二、(九)2「创新金融服务」'
+    """
     title = titles.get(clause.doc_id) or "规划"
     return f"《{title}》{citation(clause)}"
 
 
 def clause_link(clause_id: str) -> str:
-    """The relative URL that opens one clause in the browse tab. Example: "?clause=doc%3A%E4%BA%8C"."""
+    """The relative URL that opens one clause in the browse tab.
+
+    >>> clause_link("doc:二")
+    '?clause=doc%3A%E4%BA%8C'
+    """
     return "?clause=" + quote(clause_id, safe="")
 
 
@@ -119,7 +137,10 @@ def related_list(clauses: Sequence[Clause], titles: Mapping[str, str], terms: It
 def headline(answer: Answer) -> tuple[str, bool]:
     """(one line that answers, whether it was shortened). The full text stays available.
 
-    Example: headline(department answer) == ("根据规划二、(九)2「…」，责任单位是：省科技厅、…。", True)
+    >>> answer = Answer("谁负责?", True, "department",
+    ...                 "根据规划二、(九)2「创新金融服务」，责任单位是：省科技厅。原文：2.创新金融服务。……")
+    >>> headline(answer)
+    ('根据规划二、(九)2「创新金融服务」，责任单位是：省科技厅。', True)
     """
     text = answer.answer
     for marker in ("原文：", "整行："):
@@ -177,7 +198,9 @@ def conversation_html(turns: Sequence[str]) -> str:
 def outline_label(clause: Clause) -> str:
     """A tree line for the outline: indented by depth (ideographic spaces survive HTML).
 
-    Example: outline_label(item 二(九)2) == "\u3000\u30002.创新知识产权金融服务"
+    >>> item = Clause("d:二.九.2", "d", ("二、主要任务", "(九)加强运用", "2.创新金融服务"), "创新金融服务", "")
+    >>> outline_label(item)
+    '\u3000\u30002.创新金融服务'
     """
     depth = max(len(clause.path) - 1, 0)
     return "\u3000" * depth + (clause.path[-1] if clause.path else clause.title)
@@ -233,127 +256,6 @@ def offices_html(offices: Sequence, clauses_of: Mapping[str, Sequence[Clause]],
 
 
 # ---------------------------------------------------------------- indicators tab
-
-def indicator_columns(rows: Sequence[Clause]) -> list[str]:
-    """The union of the rows' value columns, in first-seen order."""
-    return list(dict.fromkeys(k for r in rows for k in r.values))
-
-
-def indicators_table_html(rows: Sequence[Clause]) -> str:
-    """The indicator table as the plan prints it: one row per indicator, values by column."""
-    if not rows:
-        return '<p>规划中没有主要指标表。</p>'
-    columns = indicator_columns(rows)
-    head = "".join(f"<th>{esc(_column_label(c))}</th>" for c in columns)
-    body = "".join(
-        f'<tr><th scope="row"><a href="{esc(clause_link(r.id))}" target="_blank" rel="noopener">{esc(r.title)}</a></th>'
-        + "".join(f"<td>{esc(r.values.get(c, ''))}</td>" for c in columns) + "</tr>"
-        for r in rows)
-    return (f'<p class="qa-hint">表格较宽，可左右滑动查看全部列。</p>'
-            f'<div class="qa-table-wrap"><table class="qa-table qa-indicators"><thead><tr><th>指标</th>{head}</tr>'
-            f'</thead><tbody>{body}</tbody></table></div>')
-
-
-def _column_label(column: str) -> str:
-    return f"{column}年" if column.isdigit() else column
-
-
-def _number(text) -> float | None:
-    try:
-        return float(str(text).strip().rstrip("%"))
-    except (TypeError, ValueError):
-        return None
-
-
-_YEAR_COLUMN = re.compile(r"(?:19|20)\d{2}")
-
-
-def indicator_years(rows: Sequence[Clause]) -> tuple[tuple[str, ...], str | None]:
-    """(the years of actual values, the target year), read from the rows' own year columns:
-    the last year column is the target, the earlier ones are actual values.
-
-    Example: indicator_years(rows with columns 2015, 2016, 2020, 属性) == (("2015", "2016"), "2020")
-    """
-    years = [c for c in indicator_columns(rows) if _YEAR_COLUMN.fullmatch(c)]
-    years.sort()
-    return (tuple(years[:-1]), years[-1]) if years else ((), None)
-
-
-def chart_caption(rows: Sequence[Clause], years: Sequence[str] | None = None, target: str | None = None) -> str:
-    """The line above the chart, naming the table's own years; empty when there is no year column.
-
-    Example: chart_caption(rows with columns 2020, 2025) == "各项指标 2020 年实际值与 2025 年目标的比较（…）："
-    """
-    found_years, found_target = indicator_years(rows)
-    years = tuple(found_years if years is None else years)
-    target = found_target if target is None else target
-    if target is None:
-        return ""
-    how = "（按各自目标值换算为百分比，标注原始数值）："
-    if not years:
-        return f"各项指标 {target} 年目标{how}"
-    return f"各项指标 {'、'.join(years)} 年实际值与 {target} 年目标的比较{how}"
-
-
-def indicators_chart_svg(rows: Sequence[Clause], years: Sequence[str] | None = None,
-                         target: str | None = None) -> str:
-    """Each indicator's values in `years` as bars against its `target` (the dashed line = 100%).
-
-    The years default to the rows' own year columns (`indicator_years`): the last is the target,
-    the earlier ones the actual values; pass `years`/`target` to override.
-    Indicators differ in unit and size (0.11 件 to 2272 件), so every bar is drawn as a share
-    of its own target and labelled with the real value. Rows without a numeric target are left out.
-    Example: indicators_chart_svg(rows).startswith("<svg")
-    """
-    found_years, found_target = indicator_years(rows)
-    years = tuple(found_years if years is None else years)
-    target = found_target if target is None else target
-    usable = [(r, _number(r.values.get(target))) for r in rows] if target is not None else []
-    usable = [(r, t) for r, t in usable if t]
-    if not usable:
-        return '<p>没有可以作图的指标。</p>'
-    width, left, plot_w, bar_h, gap, top_share = 330, 2, 200, 11, 3, 1.25
-    x100 = left + plot_w / top_share
-    series = [(y, "#9ecae1", f"{y}年") for y in years] + [(target, "none", f"{target}年目标")]
-    items, y = [], 30
-    for r, t in usable:
-        items.append(f'<text x="{left}" y="{y + 11}" class="qa-svg-name">{esc(r.title)}</text>')
-        y += 16
-        first = y
-        for k, (year, color, label) in enumerate(series):
-            raw = r.values.get(year)
-            v = _number(raw)
-            w = min(max(0.0, (v or 0.0) / t), top_share) * plot_w / top_share
-            fill = "#3182bd" if k == len(years) - 1 else color
-            stroke = ' stroke="#d62728" stroke-width="1.2"' if year == target else ""
-            shown = "—" if v is None else esc(raw)
-            items.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{fill}"{stroke}>'
-                         f'<title>{esc(r.title)} {esc(label)}：{shown}</title></rect>')
-            cls = "qa-svg-target" if year == target else "qa-svg-value"
-            items.append(f'<text x="{left + plot_w + 6}" y="{y + bar_h - 1}" class="{cls}">{esc(label)}：{shown}</text>')
-            y += bar_h + gap
-        items.append(f'<line x1="{x100:.1f}" x2="{x100:.1f}" y1="{first - 2}" y2="{y}" stroke="#d62728" '
-                     f'stroke-width="1.5" stroke-dasharray="3 2"/>')
-        y += 8
-    legend = ""
-    if len(years) > 1:  # the earlier actual years share the light colour, the latest is dark
-        legend += (f'<rect x="{left}" y="6" width="12" height="10" fill="#9ecae1"/>'
-                   f'<text x="{left + 16}" y="15" class="qa-svg-value">{esc(years[0])}年</text>')
-    if years:
-        x = left + 60 if len(years) > 1 else left
-        legend += (f'<rect x="{x}" y="6" width="12" height="10" fill="#3182bd"/>'
-                   f'<text x="{x + 16}" y="15" class="qa-svg-value">{esc(years[-1])}年</text>')
-    legend += (f'<line x1="{left + 124}" x2="{left + 124}" y1="4" y2="18" stroke="#d62728" stroke-width="1.5" '
-               f'stroke-dasharray="3 2"/>'
-               f'<text x="{left + 130}" y="15" class="qa-svg-value">{esc(target)}年目标（虚线 = 100%）</text>')
-    named = years if len(years) <= 2 else (years[0], years[-1])
-    label = f"{'、'.join(esc(y) for y in named)}年实际值与{esc(target)}年目标" if years else f"{esc(target)}年目标"
-    return (f'<svg class="qa-chart" viewBox="0 0 {width} {y}" width="100%" role="img" '
-            f'aria-label="主要指标：{label}">'
-            f'{legend}{"".join(items)}</svg>')
-
-
-# ---------------------------------------------------------------- page assets
 
 COPY_JS = """
 element.addEventListener('click', function (event) {

@@ -54,8 +54,12 @@ def home_words(titles) -> list[str]:
     """The words every question about these plans may use without saying anything: the plan
     periods and the regions their titles name, each region also without its suffix and in pinyin.
 
-    Example: home_words(["“十三五”吉林省知识产权保护和运用规划"]) == ["十三五", "吉林省", "吉林", "jilin"]
     A region is a place name (jieba's part-of-speech tag ns) in the title; a national plan has none.
+
+    >>> home_words(["“十三五”吉林省知识产权保护和运用规划"])
+    ['十三五', '吉林省', '吉林', 'jilin']
+    >>> home_words(["国家知识产权战略纲要"])
+    []
     """
     out: list[str] = []
     for title in dict.fromkeys(titles):

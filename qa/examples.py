@@ -35,7 +35,13 @@ def example_questions(clauses: Sequence[Clause], offices=None) -> list[tuple[str
 
     `clauses` are the corpus's clauses in plan order (containers included); `offices` is an
     optional qa.offices.OfficeTable used to count an office under its canonical name.
-    Example: example_questions(engine.clauses, engine.offices)[0] == ("部门", "哪个部门负责加强知识产权行政执法保护？")
+
+    >>> item = Clause("d:二.九.1", "d", ("二、主要任务", "(九)加强保护", "1.加强行政执法"), "加强行政执法",
+    ...               "1.加强行政执法。(责任单位:省科技厅、省公安厅)", ("省科技厅", "省公安厅"),
+    ...               number="二(九)1")
+    >>> example_questions([item])
+    [('部门', '哪个部门负责加强行政执法？'), ('条款编号', '二(九)1讲的是什么？'),
+     ('单位', '省科技厅在规划里承担什么工作？'), ('规划外', '省科技厅的联系电话是多少？')]
     """
     clauses = list(clauses)
     out: list[tuple[str, str]] = []
@@ -65,7 +71,9 @@ def example_questions(clauses: Sequence[Clause], offices=None) -> list[tuple[str
 def example_items(clauses: Sequence[Clause], offices=None) -> list[dict]:
     """The examples as benchmark questions: {"id", "intent", "question"}, intents as in eval/.
 
-    Example: example_items(engine.clauses, engine.offices)[0] == {"id": "f1", "intent": "department", "question": "哪个部门负责…？"}
+    >>> item = Clause("d:1", "d", ("1.加强行政执法",), "加强行政执法", "…", ("省科技厅",), number="1")
+    >>> example_items([item])[0]
+    {'id': 'f1', 'intent': 'department', 'question': '哪个部门负责加强行政执法？'}
     """
     return [{"id": f"f{n}", "intent": INTENTS[kind], "question": question}
             for n, (kind, question) in enumerate(example_questions(clauses, offices), 1)]

@@ -27,9 +27,12 @@ _NOISE = re.compile(r"^(?:按职责分工|分别|会同|配合|参与|共同)|(?
 def parse_departments(text: str) -> list[str]:
     """Offices named in a clause, in the order written, without duplicates.
 
-    Example: parse_departments("…(责任单位:省科技厅、省财政厅)") == ["省科技厅", "省财政厅"]
-    Example: parse_departments("…(海关总署、商务部负责)") == ["海关总署", "商务部"]
-    Example: parse_departments("(省发展改革委和广州海关负责)") == ["省发展改革委", "广州海关"]
+    >>> parse_departments("…(责任单位:省科技厅、省财政厅)")
+    ['省科技厅', '省财政厅']
+    >>> parse_departments("…(海关总署、商务部负责)")
+    ['海关总署', '商务部']
+    >>> parse_departments("(省发展改革委和广州海关负责)")
+    ['省发展改革委', '广州海关']
     """
     out: list[str] = []
     for pattern in (_RESPONSIBLE, _TRAILING):
@@ -61,7 +64,15 @@ class Office:
 
 
 class OfficeTable:
-    """Canonical office names and their aliases; lookups fold case and spacing."""
+    """Canonical office names and their aliases; lookups fold case and spacing.
+
+    >>> table = OfficeTable([Office("省科技厅", "吉林省科学技术厅", ("科技厅",)),
+    ...                      Office("省发展改革委", aliases=("发改委",))])
+    >>> table.canonical("吉林省科学技术厅"), table.canonical("省财政厅")
+    ('省科技厅', None)
+    >>> table.find_in("科技厅和发改委负责什么")
+    ['省科技厅', '省发展改革委']
+    """
 
     def __init__(self, offices: list[Office]):
         self.offices: dict[str, Office] = {o.name: o for o in offices}
@@ -88,7 +99,7 @@ class OfficeTable:
         return OfficeTable(list(self.offices.values()) + extra) if extra else self
 
     def canonical(self, name: str) -> str | None:
-        """Example: canonical("吉林省科学技术厅") == "省科技厅"; unknown names give None."""
+        """The canonical name for any way of writing an office; unknown names give None."""
         return self._alias.get(_key(name))
 
     def get(self, name: str) -> Office | None:
@@ -96,10 +107,7 @@ class OfficeTable:
         return self.offices.get(canon) if canon else None
 
     def find_in(self, text: str) -> list[str]:
-        """Canonical offices mentioned in free text, longest alias first, in order of mention.
-
-        Example: find_in("科技厅和发改委负责什么") == ["省科技厅", "省发展改革委"]
-        """
+        """Canonical offices mentioned in free text, longest alias first, in order of mention."""
         key = _key(text)
         spans: list[tuple[int, int, str]] = []
         for alias, canon in sorted(self._alias.items(), key=lambda kv: -len(kv[0])):

@@ -10,7 +10,7 @@ restarts gets a suffixed id rather than an error.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .offices import parse_departments
 from .records import Clause, Document
@@ -32,7 +32,11 @@ class ParseError(ValueError):
 
 
 def cn_to_int(numeral: str) -> int:
-    """Example: cn_to_int("十二") == 12, cn_to_int("九") == 9."""
+    """A Chinese numeral from 一 to 九十九 as an int.
+
+    >>> cn_to_int("十二"), cn_to_int("九"), cn_to_int("二十")
+    (12, 9, 20)
+    """
     digits = {c: i + 1 for i, c in enumerate(CN_NUM)}
     if numeral == "十":
         return 10
@@ -46,7 +50,11 @@ def cn_to_int(numeral: str) -> int:
 
 
 def int_to_cn(n: int) -> str:
-    """Example: int_to_cn(12) == "十二"; inverse of cn_to_int for 1..99."""
+    """The inverse of cn_to_int for 1..99.
+
+    >>> int_to_cn(12), int_to_cn(20)
+    ('十二', '二十')
+    """
     if n <= 10:
         return CN_NUM[n - 1]
     tens, ones = divmod(n, 10)
@@ -69,7 +77,12 @@ def _is_heading_only(line: str) -> bool:
 def join_broken_lines(lines: list[str]) -> list[str]:
     """Join lines a web page broke inside a sentence; blank lines separate paragraphs.
 
-    Example: join_broken_lines(["发挥市场对资源配", "置的作用。"]) == ["发挥市场对资源配置的作用。"]
+    Only a line of 20+ characters is continued: a shorter unpunctuated line may be a heading or
+    page chrome, so it stays on its own.
+    >>> join_broken_lines(["充分发挥市场在资源配置中的决定性作用,更好发", "挥政府作用。"])
+    ['充分发挥市场在资源配置中的决定性作用,更好发挥政府作用。']
+    >>> join_broken_lines(["发挥市场对资源配", "置的作用。"])
+    ['发挥市场对资源配', '置的作用。']
     """
     out: list[str] = []
     prev_blank = True
@@ -143,8 +156,8 @@ def _table_cells(lines: list[str], start: int) -> tuple[list[str], int]:
 def _table_rows(cells: list[str]) -> tuple[list[str], list[list[str]]]:
     """Split cells into a header and rows: a row starts at a label followed by a number.
 
-    Example: _table_rows(["指标","2015","2020","属性","A(件)","1","2","预期性"])
-    == (["指标","2015","2020","属性"], [["A(件)","1","2","预期性"]])
+    >>> _table_rows(["指标", "2015", "2020", "属性", "A(件)", "1", "2", "预期性"])
+    (['指标', '2015', '2020', '属性'], [['A(件)', '1', '2', '预期性']])
     """
     width = next((i for i in range(2, len(cells) - 1)
                   if not NUMERIC.match(cells[i]) and NUMERIC.match(cells[i + 1])), None)
@@ -156,14 +169,24 @@ def _table_rows(cells: list[str]) -> tuple[list[str], list[list[str]]]:
 
 
 def _column_name(header: str) -> str:
-    """Example: _column_name("2020 年") == "2020"; other headers lose only their spaces."""
+    """A year header becomes the bare year; other headers lose only their spaces.
+
+    >>> _column_name("2020 年"), _column_name("属 性")
+    ('2020', '属性')
+    """
     h = header.replace(" ", "")
     m = re.fullmatch(r"((?:19|20)\d{2})年?(?:\(.*\))?", h)
     return m.group(1) if m else h
 
 
 def parse_document(text: str, doc_id: str) -> Document:
-    """Parse a plan's text into clauses; raises ParseError when no outline is recognisable."""
+    """Parse a plan's text into clauses; raises ParseError when no outline is recognisable.
+
+    >>> text = "某省知识产权规划\\n一、主要任务\\n1.加强执法。(责任单位:省科技厅、省公安厅)"
+    >>> doc = parse_document(text, "d")
+    >>> doc.title, [(c.id, c.number, c.departments) for c in doc.clauses]
+    ('某省知识产权规划', [('d:一', '一', ()), ('d:一.1', '一1', ('省科技厅', '省公安厅'))])
+    """
     lines = [squeeze(l) for l in fold(text).splitlines()]
     start, title_at = _locate_body(lines)
     title = lines[title_at] if title_at >= 0 else doc_id

@@ -16,9 +16,11 @@ LEAF_KINDS = ("preamble", "section", "item", "principle", "indicator")
 class Clause:
     """One addressable unit of a plan.
 
-    Example: Clause(id="doc:二.九.2", doc_id="doc", path=("二、主要任务", "(九)加强…", "2.创新…"),
-    title="创新知识产权金融服务", text="2.创新知识产权金融服务。探索…", departments=("省科技厅", …),
-    kind="item", number="二(九)2")
+    >>> item = Clause(id="doc:二.九.2", doc_id="doc", path=("二、主要任务", "(九)加强…", "2.创新…"),
+    ...               title="创新知识产权金融服务", text="2.创新知识产权金融服务。探索…",
+    ...               departments=("省科技厅", "省财政厅"), kind="item", number="二(九)2")
+    >>> item.searchable, Clause.from_json(item.to_json()) == item
+    (True, True)
     """
 
     id: str

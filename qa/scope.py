@@ -67,7 +67,14 @@ class Scope:
         self.periods = set(PERIOD.findall(corpus_text))
 
     def outside(self, question: str, original: str | None = None) -> str | None:
-        """Example: Scope("…2015…2020…").outside("2025年的目标") == "year 2025"."""
+        """Why `question` is outside the corpus ("year 2025", "asks for a phone …"), or None.
+
+        >>> scope = Scope("到2020年,专利申请量达到3万件。")
+        >>> scope.outside("2025年的目标"), scope.outside("2020年的目标")
+        ('year 2025', None)
+        >>> scope.outside("专利申请的咨询电话是多少")
+        'asks for a phone, which the plan does not give'
+        """
         lowered = question.lower()
         for t in self.types:
             if any(c in lowered for c in t.cues):

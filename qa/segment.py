@@ -49,7 +49,19 @@ def load_glossary(path: Path) -> dict[str, list[str]]:
 
 
 class Segmenter:
-    """Tokenises any text into search terms; holds its own jieba instance and dictionary."""
+    """Tokenises any text into search terms; holds its own jieba instance and dictionary.
+
+    >>> glossary = {"智慧财产权": ["知识产权"], "patent": ["专利"], "pledge financing": ["质押融资"]}
+    >>> seg = Segmenter(["质押融资"], glossary)
+    >>> seg.tokens("哪个部门负责知识产权质押融资？")
+    ['知识', '产权', '知识产权', '质押', '融资', '质押融资']
+    >>> seg.plain_wording("智慧財產權 pledge financing")
+    '知识产权  质押融资 '
+    >>> seg.plain_wording("who handles patent pledge financing")
+    'who handles  专利   质押融资 '
+    >>> seg._inner_words("知识产权质押融资")
+    ['知识产权', '质押融资']
+    """
 
     def __init__(self, user_words=(), glossary: dict[str, list[str]] | None = None, context_words=()):
         """`context_words` are dropped like question words: the corpus's own region and period
@@ -67,10 +79,8 @@ class Segmenter:
         self._max_phrase = max((len(k.split()) for k in self._english), default=1)
 
     def tokens(self, text: str) -> list[str]:
-        """Search terms of `text`, in order, duplicates kept (BM25 counts them).
-
-        Example: tokens("哪个部门负责知识产权质押融资？") → ["知识", "产权", "知识产权", "质押", "融资", "质押融资"]
-        """
+        """Search terms of `text`, in order, duplicates kept (BM25 counts them); question words
+        (哪个部门, 负责) are dropped. See the class example."""
         out: list[str] = []
         for word in self._jieba.cut_for_search(self.plain_wording(text)):
             word = word.strip()
@@ -84,10 +94,7 @@ class Segmenter:
         return out
 
     def _inner_words(self, word: str) -> list[str]:
-        """Dictionary words of 4+ characters inside a longer word.
-
-        Example: _inner_words("知识产权质押融资") == ["知识产权", "质押融资"]
-        """
+        """Dictionary words of 4+ characters inside a longer word (see the class example)."""
         freq = self._jieba.FREQ
         return [word[i:i + n] for n in range(4, len(word)) for i in range(len(word) - n + 1)
                 if freq.get(word[i:i + n])]
@@ -98,17 +105,15 @@ class Segmenter:
 
     def plain_wording(self, text: str) -> str:
         """The text in the plan's own words: folded, regional terms and English glossary terms
-        replaced. Example: plain_wording("智慧財產權 pledge financing") == "知识产权  质押融资 "."""
+        replaced (see the class example)."""
         text = fold(text).lower()
         for variant, plain in self._regional:
             text = text.replace(variant, plain)
         return self._english_to_chinese(text)
 
     def _english_to_chinese(self, text: str) -> str:
-        """Replace glossary phrases (longest first) with their Chinese terms; keep other words.
-
-        Example: "who handles patent pledge financing" → "who handles 专利 质押融资"
-        """
+        """Replace glossary phrases (longest first) with their Chinese terms, padded with spaces;
+        keep other words (see the class example)."""
         if not self._english or not re.search(r"[a-z]", text):
             return text
         pieces, pos = [], 0

@@ -26,15 +26,21 @@ def _t2s():
 
 
 def to_simplified(text: str) -> str:
-    """Example: to_simplified("知識產權質押") == "知识产权质押"."""
+    """Traditional characters become Simplified, one character at a time.
+
+    >>> to_simplified("知識產權質押")
+    '知识产权质押'
+    """
     conv = _t2s()
     return conv.convert(text) if conv else text
 
 
 def sanitize(text: str) -> str:
-    """Lone surrogates (undecodable bytes from a terminal, a file or JSON) become U+FFFD.
+    """Each lone surrogate (undecodable bytes from a terminal, a file or JSON) becomes U+FFFD three
+    times, once per byte of its encoding; other text is unchanged.
 
-    Example: sanitize("\\ud800专利") == "\\ufffd专利"
+    >>> sanitize("\\ud800专利") == "\\ufffd" * 3 + "专利"
+    True
     """
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
@@ -42,7 +48,8 @@ def sanitize(text: str) -> str:
 def fold(text: str) -> str:
     """NFKC + Traditional→Simplified + no control characters; keeps line breaks.
 
-    Example: fold("（責任單位：省科技廳）") == "(责任单位:省科技厅)"
+    >>> fold("（責任單位：省科技廳）")
+    '(责任单位:省科技厅)'
     """
     text = unicodedata.normalize("NFKC", sanitize(text))
     text = _CONTROL.sub("", text)
@@ -50,7 +57,11 @@ def fold(text: str) -> str:
 
 
 def squeeze(text: str) -> str:
-    """Collapse runs of spaces; Example: squeeze(" a \u3000 b ") == "a b"."""
+    """Collapse runs of spaces (ideographic and no-break ones too) and strip the ends.
+
+    >>> squeeze(" a \\u3000 b ")
+    'a b'
+    """
     return _SPACES.sub(" ", text).strip()
 
 

@@ -15,7 +15,13 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 class PinyinCorrector:
-    """Example: PinyinCorrector(["知识产权"], "知识产权…").correct("只是产权质押") == "知识产权质押"."""
+    """A window that sounds like a domain term (3+ characters) and never occurs in the corpus
+    becomes that term.
+
+    >>> fix = PinyinCorrector(["知识产权"], "加强知识产权保护。")
+    >>> fix.correct("只是产权质押"), fix.correct("知识产权质押")
+    ('知识产权质押', '知识产权质押')
+    """
 
     def __init__(self, terms, corpus_text: str):
         self._corpus = corpus_text

@@ -28,7 +28,11 @@ def _entropy(counter: Counter) -> float:
 def discover(texts: list[str], min_count: int = 3, min_entropy: float = 0.9, max_len: int = 6) -> list[str]:
     """Recurring, freely combining n-grams that jieba would split.
 
-    Example: discover(["专利导航试点。", "专利导航实验区,", "推进专利导航工作;"] , min_count=3) → ["专利导航"]
+    Both neighbours of a term must vary (branching entropy ≥ `min_entropy`):
+    >>> discover(["开展专利导航试点。", "推进专利导航工作,", "实施专利导航项目;"])
+    ['专利导航']
+    >>> discover(["专利导航试点。", "专利导航实验区,", "推进专利导航工作;"])  # left: ^ ^ 进, entropy 0.64
+    []
     """
     count: Counter = Counter()
     left: dict[str, Counter] = defaultdict(Counter)

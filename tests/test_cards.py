@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from qa import cards
+from qa import cards, indicator_cards
 from qa.records import Answer, Clause, Hit
 
 TITLES = {"doc": "测试规划"}
@@ -232,15 +232,15 @@ def test_indicator_table_and_chart():
             Clause("doc:指标.2", "doc", ("一", "表", "<b>满意度</b>"), "<b>满意度</b>", "…", (),
                    "indicator", "指标2", {"2015": "70", "2016": "", "2020": "80"}, 2),
             Clause("doc:指标.3", "doc", ("一", "表", "无目标"), "无目标", "…", (), "indicator", "指标3", {"2015": "1"}, 3)]
-    table = cards.indicators_table_html(rows)
+    table = indicator_cards.indicators_table_html(rows)
     assert_inert(table)
     assert "<th>2015年</th>" in table and "<th>属性</th>" in table and "预期性" in table
-    svg = cards.indicators_chart_svg(rows)
+    svg = indicator_cards.indicators_chart_svg(rows)
     assert_inert(svg)
     assert svg.startswith("<svg") and "2016年：3.36" in svg and "2020年目标：5.3" in svg
     assert "&lt;b&gt;满意度&lt;/b&gt;" in svg and "2016年：—" in svg
     assert "无目标" not in svg                                     # no target, no bar
-    assert "没有" in cards.indicators_chart_svg([]) and "没有" in cards.indicators_table_html([])
+    assert "没有" in indicator_cards.indicators_chart_svg([]) and "没有" in indicator_cards.indicators_table_html([])
 
 
 def _row(n, title, values):
@@ -253,28 +253,28 @@ OTHER_ROWS = [_row(1, "每万人口高价值发明专利拥有量(件)", {"2020"
 
 
 def test_indicator_years_come_from_the_rows_own_header():
-    assert cards.indicator_years(JILIN_ROWS) == (("2015", "2016"), "2020")
-    assert cards.indicator_years(OTHER_ROWS) == (("2020",), "2025")
-    assert cards.indicator_years([_row(1, "x", {"属性": "预期性"})]) == ((), None)
-    assert cards.indicator_years([]) == ((), None)
+    assert indicator_cards.indicator_years(JILIN_ROWS) == (("2015", "2016"), "2020")
+    assert indicator_cards.indicator_years(OTHER_ROWS) == (("2020",), "2025")
+    assert indicator_cards.indicator_years([_row(1, "x", {"属性": "预期性"})]) == ((), None)
+    assert indicator_cards.indicator_years([]) == ((), None)
 
 
 def test_chart_caption_names_the_tables_years():
-    assert cards.chart_caption(JILIN_ROWS) == \
+    assert indicator_cards.chart_caption(JILIN_ROWS) == \
         "各项指标 2015、2016 年实际值与 2020 年目标的比较（按各自目标值换算为百分比，标注原始数值）："
-    assert cards.chart_caption(OTHER_ROWS) == \
+    assert indicator_cards.chart_caption(OTHER_ROWS) == \
         "各项指标 2020 年实际值与 2025 年目标的比较（按各自目标值换算为百分比，标注原始数值）："
-    assert cards.chart_caption([_row(1, "x", {"2025": "3"})]).startswith("各项指标 2025 年目标")
-    assert cards.chart_caption([]) == ""
+    assert indicator_cards.chart_caption([_row(1, "x", {"2025": "3"})]).startswith("各项指标 2025 年目标")
+    assert indicator_cards.chart_caption([]) == ""
 
 
 def test_chart_years_are_derived_and_can_be_overridden():
-    svg = cards.indicators_chart_svg(OTHER_ROWS)
+    svg = indicator_cards.indicators_chart_svg(OTHER_ROWS)
     assert_inert(svg)
     assert "2020年：6.8" in svg and "2025年目标：12" in svg and "2025年目标（虚线 = 100%）" in svg
     assert 'aria-label="主要指标：2020年实际值与2025年目标"' in svg
     assert svg.count(">2020年</text>") == 1                      # one actual year, one legend entry
-    assert cards.indicators_chart_svg(JILIN_ROWS) == cards.indicators_chart_svg(JILIN_ROWS, ("2015", "2016"), "2020")
-    only_2016 = cards.indicators_chart_svg(JILIN_ROWS, years=("2016",))
+    assert indicator_cards.indicators_chart_svg(JILIN_ROWS) == indicator_cards.indicators_chart_svg(JILIN_ROWS, ("2015", "2016"), "2020")
+    only_2016 = indicator_cards.indicators_chart_svg(JILIN_ROWS, years=("2016",))
     assert "2016年：3.36" in only_2016 and "2015年" not in only_2016 and "2020年目标：5.3" in only_2016
-    assert "没有" in cards.indicators_chart_svg(OTHER_ROWS, target="2030")
+    assert "没有" in indicator_cards.indicators_chart_svg(OTHER_ROWS, target="2030")

@@ -13,7 +13,10 @@ import qa
 
 MODULES = sorted(m.name for m in pkgutil.walk_packages(qa.__path__, "qa.") if not m.name.endswith("__main__"))
 PURE = ("qa.settings", "qa.outline", "qa.retrieval", "qa.records", "qa.intents.cues", "qa.intents.indicator",
-        "qa.intents.office", "qa.intents.overview", "qa.intents.reference", "qa.intents.search")
+        "qa.intents.office", "qa.intents.overview", "qa.intents.reference", "qa.intents.search",
+        "qa.parse", "qa.textnorm", "qa.offices", "qa.answer", "qa.cards", "qa.indicator_cards", "qa.segment",
+        "qa.scope", "qa.typos", "qa.question", "qa.messages", "qa.errors", "qa.examples", "qa.corpus",
+        "qa.bm25", "qa.userdict")
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 

@@ -10,14 +10,14 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _app import ROOT
-from qa.engine import MAX_QUESTION_CHARS, QuestionError
+from qa.errors import QuestionError
+from qa.question import MAX_QUESTION_CHARS
 from qa.parse import ParseError, parse_document
 
 PLAN = "000_73dbaa277aa75437"
@@ -125,7 +125,7 @@ def test_cli_refuses_a_12000_char_question(corpus_dir, tmp_path):
 # ------------------------------------------------------------------------------------------ markup
 
 def test_script_in_corpus_text_renders_as_escaped_text():
-    from qa import cards
+    from qa import cards, indicator_cards
     from qa.offices import Office
     from qa.records import Answer, Hit
 
@@ -150,7 +150,7 @@ def test_script_in_corpus_text_renders_as_escaped_text():
         "view": cards.clause_view(clause, hit, titles),
         "missing": cards.clause_view(None, [], titles, missing=evil),
         "offices": cards.offices_html([office], {evil: hit}, titles),
-        "table": cards.indicators_table_html([c for c in doc.clauses if c.kind == "indicator"]),
+        "table": indicator_cards.indicators_table_html([c for c in doc.clauses if c.kind == "indicator"]),
     }
     for name, page in pages.items():
         low = page.lower()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from qa import cards
+from qa import indicator_cards
 from qa.corpus import load_corpus
 from qa.examples import example_items, example_questions
 
@@ -116,10 +116,10 @@ def test_years_and_provinces_it_does_not_cover_are_outside_it(engine):
 # ---------------------------------------------------------------- what the app shows is derived from it
 
 def test_chart_and_caption_use_its_year_columns(rows):
-    assert cards.indicator_years(rows) == (("2020",), "2025")
-    assert cards.chart_caption(rows) == \
+    assert indicator_cards.indicator_years(rows) == (("2020",), "2025")
+    assert indicator_cards.chart_caption(rows) == \
         "各项指标 2020 年实际值与 2025 年目标的比较（按各自目标值换算为百分比，标注原始数值）："
-    svg = cards.indicators_chart_svg(rows)
+    svg = indicator_cards.indicators_chart_svg(rows)
     assert svg.startswith("<svg") and "2025年目标：30000" in svg and "2020年：28000" in svg
     assert "2015" not in svg and "2016" not in svg
 
