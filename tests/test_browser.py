@@ -19,7 +19,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 PLEDGE = "哪个部门负责知识产权质押融资？"
-PROBE = "<img src=x onerror=alert(1)>"
+PROBE = "<img src=x onerror=alert(1)>专利导航"
 TIMEOUT = 60_000  # ms; answers take well under a second, but the machine is shared
 
 
@@ -182,6 +182,15 @@ def test_empty_question_gets_a_chinese_error(page):
     p = page.open()
     p.click("#qa-ask")
     p.get_by_text("请输入问题。").first.wait_for()
+
+
+def test_markup_only_question_is_refused_and_runs_nothing(page):
+    p = page.open()
+    p.fill("#qa-question textarea", "<img src=x onerror=alert(1)>")
+    p.click("#qa-ask")
+    p.get_by_text("没有可以查找的文字").first.wait_for()
+    assert p.locator("#qa-chat img").count() == 0
+    assert page.dialogs == []
 
 
 def test_phone_width_screenshot(browser, server, artifacts):
