@@ -112,3 +112,31 @@ def indicator_answer(question: str, row: Clause, column: str | None, others: lis
 def decided(answer: Answer, decision: Decision) -> Answer:
     """The answer carrying how it was decided."""
     return replace(answer, decision=decision)
+
+
+def read_in_context(answer: Answer, question: str, reading: str, context_ids) -> Answer:
+    """An answer to a question read in the conversation's context: it says how it read it.
+
+    >>> a = read_in_context(Answer("q2", True, "clause", "规划……"), "那专利呢？", "专利谁负责？", ("d:一",))
+    >>> a.answer.splitlines()[0], a.question, a.resolved_question
+    ('按上文理解为：专利谁负责？', '那专利呢？', '专利谁负责？')
+    """
+    return replace(answer, question=question, answer=f"按上文理解为：{reading}\n{answer.answer}",
+                   resolved_question=reading, context_ids=tuple(context_ids))
+
+
+def clause_aspect_answer(question: str, clause: Clause | None, aspect: str, others: list[Hit],
+                         children: list[Clause] = ()) -> Answer:
+    """One clause fixed by the conversation (这一条, 下一条 …): its offices, place or text (a
+    heading's text is the list of what it contains)."""
+    if clause is None:
+        return Answer(question, False, "clause", "按上文没有找到要找的条款（已经到了这一部分的开头或末尾）。")
+    hits = [Hit(clause, 1.0)] + [h for h in others if h.clause.id != clause.id]
+    if children and aspect == "text":
+        return overview_answer(question, clause, children, max(len(hits), 5))
+    if aspect == "offices":
+        return clause_answer(question, "department", hits, True)
+    if aspect == "place":
+        text = f"{citation(clause)}位于：{' › '.join(clause.path)}。"
+        return Answer(question, True, "clause", text, clause.departments, None, tuple(hits))
+    return clause_answer(question, "clause", hits, True)

@@ -20,6 +20,8 @@ from .bm25 import idf_of
 from .corpus import Corpus, load_corpus
 from .embed import EmbedderError, UnknownEmbedder, make_embedder
 from .errors import QuestionError
+from . import answer as compose
+from . import context
 from .intents import Situation, decide
 from .outline import Outline
 from .question import check_top_k, clean_question, strip_tags
@@ -32,6 +34,18 @@ from .textnorm import sanitize
 from .typos import PinyinCorrector
 
 _UNIT = re.compile(r"\(.*?\)")
+TURN_CACHE = 512     # previous turns kept answered; oldest out first
+
+
+def _turns(history) -> tuple[str, ...]:
+    """The earlier user turns as a tuple of strings; anything else in the list is no turn.
+
+    >>> _turns(["二(十)1讲的是什么？", None, "", 3])
+    ('二(十)1讲的是什么？',)
+    """
+    if isinstance(history, str):
+        history = [history]
+    return tuple(h for h in (history or ()) if isinstance(h, str) and h.strip())
 
 
 class Engine:
@@ -58,6 +72,7 @@ class Engine:
             row.id: {t: max(idf_of(built.bm25, t), 0.1) for t in self.segmenter.tokens(_UNIT.sub("", row.title))}
             for row in self.outline.indicators}
         self._own_periods = tuple(dict.fromkeys(PERIOD.findall(" ".join(self.outline.titles.values()))))
+        self._turns: dict = {}   # (earlier turns, top_k, filters, settings) → context.Turn
 
     # ---------------------------------------------------------------- construction
     @classmethod
@@ -109,20 +124,60 @@ class Engine:
 
     # ---------------------------------------------------------------- public API
     def ask(self, question, top_k: int = 5, office: str | None = None, part: str | None = None,
-            qid: str | None = None) -> Answer:
+            qid: str | None = None, history=()) -> Answer:
         """Answer one question; raises QuestionError (a code and its params) for input that is
-        not a question."""
+        not a question.
+
+        `history` is the earlier user turns of the same conversation, oldest first: a follow-up
+        (它的责任单位？ 那2016年呢？ 下一条) is read in their context (qa/context.py) and the answer
+        says how; a complete question ignores them. The same question with the same history
+        always gets the same answer: no state is kept between calls but a bounded cache.
+        """
         check_top_k(top_k)
         text = strip_tags(clean_question(question))
         office_filter = self._office_filter(office)
-        query = self.query(sanitize(question), text)
-        situation = Situation(query, top_k, self.retriever.mask(office_filter, part), self.settings,
+        raw = sanitize(question)
+        turn = self._previous_turn(_turns(history), top_k, office, part)
+        reading = context.read(text, turn, self.segmenter, self.offices, self.outline, self._indicator_names)
+        if reading is None:
+            result = self._answer(raw, text, top_k, office_filter, part)
+        elif reading.question is None:  # a clause fixed by the conversation
+            others = list(turn.answer.hits[1:top_k]) if reading.pattern != "navigation" else []
+            result = compose.clause_aspect_answer(raw, reading.clause, reading.aspect, others,
+                                                  self.outline.children(reading.clause))
+            result = compose.read_in_context(replace(result, decision=Decision(reading.pattern)), raw,
+                                             reading.describe(), reading.context_ids)
+        else:
+            result = self._answer(reading.question, reading.question, top_k, office_filter, part)
+            result = compose.read_in_context(result, raw, reading.question, reading.context_ids)
+        return result if qid is None else replace(result, id=qid)
+
+    def _answer(self, raw: str, text: str, top_k: int, office: str | None, part: str | None) -> Answer:
+        """One question on its own: the answerers decide."""
+        situation = Situation(self.query(raw, text), top_k, self.retriever.mask(office, part), self.settings,
                               self.outline, self.retriever, self.offices, self.segmenter, self.scope,
                               self._indicator_names, self._own_periods)
         name, result = decide(situation)
-        if result.decision is None:
-            result = replace(result, decision=Decision(name))
-        return result if qid is None else replace(result, id=qid)
+        return result if result.decision is not None else replace(result, decision=Decision(name))
+
+    def _previous_turn(self, turns: tuple[str, ...], top_k: int, office, part) -> context.Turn | None:
+        """The previous user turn, answered in its own context (cached: in a chat it was just
+        answered with the same history, so a follow-up costs about one answer)."""
+        if not turns:
+            return None
+        key = (turns[-context.MAX_TURNS:], top_k, office, part, self.settings)
+        turn = self._turns.get(key)
+        if turn is None:
+            *earlier, last = key[0]
+            try:
+                answer = self.ask(last, top_k, office, part, history=tuple(earlier))
+            except QuestionError:
+                return None  # an earlier turn that was no question gives no context
+            turn = context.Turn(answer.resolved_question or strip_tags(clean_question(last)), answer)
+            if len(self._turns) >= TURN_CACHE:
+                self._turns.pop(next(iter(self._turns)))
+            self._turns[key] = turn
+        return turn
 
     def embed_query(self, text: str) -> np.ndarray | None:
         return self.embedder.queries([text])[0] if self.embedder is not None else None

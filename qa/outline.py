@@ -74,6 +74,28 @@ class Outline:
         """Every clause naming an office (its canonical name), in document order."""
         return list(self._by_office.get(canonical_office, ()))
 
+    def siblings(self, clause: Clause) -> list[Clause]:
+        """The clauses at the same level under the same parent (parts: of the same document).
+
+        >>> a = Clause("d:一", "d", ("一、甲",), "甲", "", kind="part")
+        >>> b = Clause("d:二", "d", ("二、乙",), "乙", "", kind="part")
+        >>> [c.title for c in Outline([a, b]).siblings(b)]
+        ['甲', '乙']
+        """
+        parent = parent_id(clause.id)
+        if parent is not None:
+            return list(self._children.get(parent, ()))
+        return [c for c in self.clauses if c.doc_id == clause.doc_id and parent_id(c.id) is None
+                and c.kind == clause.kind]
+
+    def step(self, clause: Clause, offset: int) -> Clause | None:
+        """The sibling `offset` places after (negative: before) the clause, None past either end."""
+        siblings = self.siblings(clause)
+        at = next((i for i, c in enumerate(siblings) if c.id == clause.id), None)
+        if at is None or not 0 <= at + offset < len(siblings):
+            return None
+        return siblings[at + offset]
+
     def heading_in(self, text: str) -> Clause | None:
         """The heading whose title (better) or a piece of it (else) the text contains; the longest
         wins, then document order; the question "主要任务有哪些" names the part 二、主要任务."""

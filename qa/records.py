@@ -119,12 +119,17 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     id: str | None = None
     decision: Decision | None = None
+    resolved_question: str | None = None   # how the question was read, when context changed it
+    context_ids: tuple[str, ...] = ()      # the clauses of earlier turns that reading used
 
     def to_json(self) -> dict:
         out = {"id": self.id, "question": self.question, "found": self.found,
                "intent": self.intent, "answer": self.answer,
                "departments": list(self.departments), "value": self.value,
                "hits": [h.to_json() for h in self.hits]}
+        if self.resolved_question is not None:
+            out["resolved_question"] = self.resolved_question
+            out["context_clause_ids"] = list(self.context_ids)
         if self.decision is not None:
             out["decision"] = self.decision.to_json()
         return out
