@@ -1,4 +1,4 @@
-"""Command line: `python -m qa ask|batch|build|eval|dict|bench`.
+"""Command line: `python -m qa ask|batch|chat|build|eval|dict|bench`.
 
 stdout carries answers (JSON with --json, one object a line in batch); stderr carries progress
 and one-line errors, worded in the terminal's language (LC_ALL / LC_MESSAGES / LANG: zh* gives
@@ -22,7 +22,7 @@ from .messages import cli_language, render
 EXIT_FAIL, EXIT_USAGE = 1, 2
 DEFAULTS = {"corpus": "corpus", "index": "index", "embedder": None}
 DEFAULT_REPORT = "eval/REPORT.md"
-USES_EMBEDDER = ("ask", "batch", "build", "eval", "bench")
+USES_EMBEDDER = ("ask", "batch", "chat", "build", "eval", "bench")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,8 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--top-k", type=int, default=5, help="number of clauses to return, 1 to 50 (default 5)")
     ask.add_argument("--office", default=None, help="only clauses naming this office")
-    batch = command("batch", 'JSON Lines {"id":…,"question":…} on stdin → answers on stdout')
+    batch = command("batch", 'JSON Lines {"id":…,"question":…,"history":[…]?} on stdin → answers on stdout')
     batch.add_argument("--top-k", type=int, default=5, help="number of clauses to return, 1 to 50 (default 5)")
+    chat = command("chat", "a conversation in the terminal (follow-ups read in context; /reset starts again)")
+    chat.add_argument("--top-k", type=int, default=5, help="number of clauses to return, 1 to 50 (default 5)")
     command("build", "(re)build the index")
     ev = command("eval", "run the curated question set and print the report")
     ev.add_argument("--questions", default="eval/questions.jsonl")
@@ -121,7 +123,7 @@ def _check_input(args) -> None:
         args.embedder = check_spec(args.embedder)
     if args.command == "ask":
         clean_question(args.question)
-    if args.command in ("ask", "batch"):
+    if args.command in ("ask", "batch", "chat"):
         check_top_k(args.top_k)
 
 
@@ -139,6 +141,9 @@ def _run(args) -> int:
         return 0
     if args.command == "batch":
         return _batch(args)
+    if args.command == "chat":
+        from .chat import run_chat
+        return run_chat(_engine(args), sys.stdin, sys.stdout, args.top_k, cli_language())
     if args.command == "build":
         engine = _engine(args, rebuild=True)
         m = engine.dense is not None
@@ -168,6 +173,7 @@ def _run(args) -> int:
 
 
 def _batch(args) -> int:
+    from .question import check_history
     lang = cli_language()
     engine = _engine(args)
     failures = 0
@@ -184,7 +190,9 @@ def _batch(args) -> int:
             continue
         qid = item.get("id")
         try:
-            answer = engine.ask(item.get("question"), top_k=args.top_k, qid=None if qid is None else str(qid))
+            history = check_history(item.get("history"))
+            answer = engine.ask(item.get("question"), top_k=args.top_k, qid=None if qid is None else str(qid),
+                                history=history)
             out = answer.to_json()
             out["id"] = qid
         except QuestionError as exc:

@@ -39,6 +39,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "top_k 必须是 1 到 50 之间的整数。",
         "en": "top_k must be a whole number from 1 to 50",
     },
+    "question.bad_history": {
+        "zh": "history 必须是字符串列表（同一对话中之前的提问，从早到晚）。",
+        "en": "history must be a list of strings (the earlier questions of the same conversation, oldest first)",
+    },
     "question.unknown_office": {
         "zh": "规划中没有这个单位：{office}。请从列表中选择，或输入规划中的简称。",
         "en": "unknown office '{office}'; choose one of the offices the plan names",

@@ -64,3 +64,17 @@ def check_top_k(top_k) -> int:
     if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
         raise QuestionError("question.bad_top_k")
     return top_k
+
+
+def check_history(history) -> tuple[str, ...]:
+    """The earlier user turns of a conversation, oldest first: a list of strings (None: none).
+
+    >>> check_history(["二(十)1讲的是什么？"]), check_history(None)
+    (('二(十)1讲的是什么？',), ())
+    """
+    if history is None:
+        return ()
+    if isinstance(history, str) or not isinstance(history, (list, tuple)) \
+            or not all(isinstance(h, str) for h in history):
+        raise QuestionError("question.bad_history")
+    return tuple(history)
