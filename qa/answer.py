@@ -125,6 +125,9 @@ def read_in_context(answer: Answer, question: str, reading: str, context_ids) ->
                    resolved_question=reading, context_ids=tuple(context_ids))
 
 
+NO_CONTEXT = "这个问题要接着上文问（例如先问“一(二)3讲的是什么？”，再问“它的责任单位有哪些？”）；现在没有上文，请把问题问完整。"
+
+
 def clause_aspect_answer(question: str, clause: Clause | None, aspect: str, others: list[Hit],
                          children: list[Clause] = ()) -> Answer:
     """One clause fixed by the conversation (这一条, 下一条 …): its offices, place or text (a

@@ -174,7 +174,9 @@ def read(text: str, turn: Turn | None, segmenter, offices, outline, indicator_na
     topic is complete.
     """
     if turn is None:
-        return None
+        bare_back = refers_back(text) and not segmenter.tokens(
+            ANAPHORA_EN.sub(" ", _without(text.lower(), ANAPHORA + OFFICE_ASPECT + TEXT_ASPECT + PLACE_ASPECT)))
+        return Reading("no_context") if navigation(text) is not None or bare_back else None
     prev = turn.answer
     top = prev.hits[0].clause if prev.hits else None
     plain = segmenter.plain_wording(text)

@@ -141,6 +141,8 @@ class Engine:
         reading = context.read(text, turn, self.segmenter, self.offices, self.outline, self._indicator_names)
         if reading is None:
             result = self._answer(raw, text, top_k, office_filter, part)
+        elif reading.pattern == "no_context":  # 它的责任单位？ with nothing before it
+            result = Answer(raw, False, "clause", compose.NO_CONTEXT, decision=Decision("no_context"))
         elif reading.question is None:  # a clause fixed by the conversation
             others = list(turn.answer.hits[1:top_k]) if reading.pattern != "navigation" else []
             result = compose.clause_aspect_answer(raw, reading.clause, reading.aspect, others,

@@ -128,3 +128,9 @@ def test_same_history_same_answer_and_bad_turns_give_no_context(engine):
         engine.ask("它的责任单位有哪些？", history=list(history)).to_json()
     lone = engine.ask("哪个部门负责专利导航？", history=["", "？？？"])
     assert lone.resolved_question is None and lone.found
+
+
+@pytest.mark.parametrize("question", ["它的责任单位有哪些？", "下一条呢？", "What does this clause say?"])
+def test_a_follow_up_without_any_history_asks_for_the_question_in_full(engine, question):
+    a = engine.ask(question)
+    assert a.found is False and a.decision.answerer == "no_context" and "上文" in a.answer
