@@ -32,7 +32,7 @@ _HEAD = re.compile(r"^\s*(?:\d+[.．、]|[(（][一二三四五六七八九十]+
 class SentencePool:
     """The template plan's sentences, each remembering which searchable clause it came from.
 
-    Example: SentencePool(doc).sentences[0] == ("十三五时期是…。", 0)
+    Example: SentencePool(doc).sentences[0] == (the first sentence of the first searchable clause, 0)
     """
 
     def __init__(self, document: Document, terms=()):

