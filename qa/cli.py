@@ -22,6 +22,7 @@ from .messages import cli_language, render
 EXIT_FAIL, EXIT_USAGE = 1, 2
 DEFAULTS = {"corpus": "corpus", "index": "index", "embedder": None}
 DEFAULT_REPORT = "eval/REPORT.md"
+DEFAULT_DIALOGUES = "eval/dialogues.jsonl"
 USES_EMBEDDER = ("ask", "batch", "chat", "build", "eval", "bench")
 
 
@@ -72,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
                     help=f"also write the report to {DEFAULT_REPORT} (the tracked copy)")
     ev.add_argument("--calibrate", action="store_true", help="also search the not-found thresholds")
     ev.add_argument("--sweep", action="store_true", help="also compare fusion methods and weights")
+    talk = ev.add_mutually_exclusive_group()
+    talk.add_argument("--dialogues", default=None, metavar="FILE",
+                      help=f"also score the follow-up dialogues of FILE (default: {DEFAULT_DIALOGUES}, when it exists)")
+    talk.add_argument("--no-dialogues", action="store_true", help="do not score follow-up dialogues")
     command("dict", "regenerate corpus/userdict.txt from the corpus")
     bench = command("bench", "measure latency, build time, memory and scaling")
     bench.add_argument("--json", action="store_true")
@@ -155,7 +160,7 @@ def _run(args) -> int:
         from .evaluate import run_eval
         report = args.report or (DEFAULT_REPORT if args.write_report else None)
         return run_eval(_engine(args), Path(args.questions), None if report is None else Path(report),
-                        args.calibrate, do_sweep=args.sweep)
+                        args.calibrate, do_sweep=args.sweep, dialogues=_dialogues(args))
     if args.command == "dict":
         from .corpus import load_corpus
         from .userdict import generate
@@ -170,6 +175,17 @@ def _run(args) -> int:
         from .bench import run_bench
         return run_bench(args)
     return EXIT_USAGE
+
+
+def _dialogues(args) -> Path | None:
+    """The dialogue file `eval` scores: --dialogues FILE (it must exist), none with --no-dialogues,
+    else eval/dialogues.jsonl when there is one."""
+    if args.no_dialogues:
+        return None
+    if args.dialogues is not None:
+        return Path(args.dialogues)
+    default = Path(DEFAULT_DIALOGUES)
+    return default if default.is_file() else None
 
 
 def _batch(args) -> int:

@@ -26,6 +26,7 @@ from .intents.cues import DEPARTMENT_CUES, has_any
 from .intents.indicator import NUMBER_CUES, column_asked
 from .intents.office import REVERSE_CUES
 from .intents.overview import OVERVIEW_CUES, ORDINAL, ordinal
+from .intents.search import is_latin
 from .records import Answer, Clause
 
 MAX_TURNS = 4        # earlier turns read for context: a conversation's last few, not its whole past
@@ -37,14 +38,15 @@ ANAPHORA_EN = re.compile(r"\b(this|that) (clause|item|one|measure|provision)\b|\
 OFFICE_ASPECT = DEPARTMENT_CUES + ("哪些单位", "什么单位", "部门", "offices", "departments", "agencies")
 TEXT_ASPECT = ("原文", "全文", "具体内容", "内容", "讲的是什么", "讲什么", "说了什么", "说的是什么", "写了什么",
                "是什么", "具体", "full text", "text", "say", "content", "about")
-PLACE_ASPECT = ("在哪", "哪一部分", "哪个部分", "位置", "出处", "属于", "哪一章", "哪一节", "where", "which part",
-                "located")
+PLACE_ASPECT = ("在哪", "哪一部分", "哪个部分", "哪部分", "位于", "位置", "出处", "属于", "哪一章", "哪一节", "where",
+                "which part", "which section", "located")
 NEXT = ("下一条", "下一项", "下一个", "下条", "后一条", "后面一条", "接下来一条", "next")
 PREVIOUS = ("上一条", "上一项", "上一个", "前一条", "前面一条", "previous", "one before")
 MORE = ("还有呢", "还有吗", "还有别的", "还有其他", "其他的呢", "别的呢", "还有哪些", "anything else", "what else",
         "any other", "more")
 LEADS = ("那么", "那", "还有", "再问", "and what about", "what about", "how about", "and", "also", "then")
 TAILS = ("呢", "吗", "呀", "啊", "怎么样", "如何")
+ASPECTS = ANAPHORA + OFFICE_ASPECT + TEXT_ASPECT + PLACE_ASPECT
 OWN_CUES = DEPARTMENT_CUES + NUMBER_CUES + OVERVIEW_CUES + REVERSE_CUES + (
     "怎么", "如何", "怎样", "为什么", "是否", "能不能", "可以", "要不要", "how", "what", "why", "which", "whether")
 _PUNCT = re.compile(r"[\s?？!！。,，、:：;；\"'“”‘’()（）]+")
@@ -164,18 +166,23 @@ def replace_topic(previous: str, previous_terms, topic: str) -> str | None:
     return previous[:start] + topic + previous[end:]
 
 
-def read(text: str, turn: Turn | None, segmenter, offices, outline, indicator_names=None) -> Reading | None:
+def read(text: str, turn: Turn | None, segmenter, offices, outline, indicator_names=None,
+         vocabulary=None) -> Reading | None:
     """How `text` reads after `turn`; None when it is complete on its own (the history is ignored).
 
     The order is the policy: moving in the outline (下一条, 第3条呢, 还有呢); pointing back at
     the previous clause (它的责任单位, 这一条的原文); another column or row of the previous
     indicator (那2016年呢, 有效注册商标数量呢); a lone topic or office in place of the previous
     one (那地理标志呢, 省公安厅呢, And trademarks?). A question with its own question words and
-    topic is complete.
+    topic is complete. `vocabulary` (the index's terms) tells a topic word from a filler
+    (看看, 发我): only words the documents use count as content.
     """
+    def content(t: str) -> list[str]:
+        return [w for w in segmenter.tokens(ANAPHORA_EN.sub(" ", t))
+                if len(w) >= 2 and (vocabulary is None or w in vocabulary)]
+
     if turn is None:
-        bare_back = refers_back(text) and not segmenter.tokens(
-            ANAPHORA_EN.sub(" ", _without(text.lower(), ANAPHORA + OFFICE_ASPECT + TEXT_ASPECT + PLACE_ASPECT)))
+        bare_back = refers_back(text) and not content(_without(text.lower(), ASPECTS))
         return Reading("no_context") if navigation(text) is not None or bare_back else None
     prev = turn.answer
     top = prev.hits[0].clause if prev.hits else None
@@ -186,8 +193,7 @@ def read(text: str, turn: Turn | None, segmenter, offices, outline, indicator_na
     if move is not None and top is not None:
         return Reading("navigation", clause=_moved(move, top, prev, outline), context_ids=used)
     if top is not None and (refers_back(text) or refers_back(plain)):
-        rest = _without(both, ANAPHORA + OFFICE_ASPECT + TEXT_ASPECT + PLACE_ASPECT)
-        if not segmenter.tokens(ANAPHORA_EN.sub(" ", rest)):
+        if not content(_without(both, ASPECTS)):
             return Reading("same_clause", clause=top, aspect=aspect_of(both), context_ids=used)
         return None
     if prev.intent == "indicator" and top is not None and top.kind == "indicator" \
@@ -199,12 +205,14 @@ def read(text: str, turn: Turn | None, segmenter, offices, outline, indicator_na
         return None
     topic = lone_topic(plain)
     elliptical = topic != _PUNCT.sub(" ", plain).strip().lower() or len(bare(text)) <= 8
-    if not topic or not elliptical or not segmenter.tokens(topic):
+    if not topic or not elliptical or not content(topic):
         return None
     named = offices.find_in(text) or offices.find_in(plain)
     if prev.intent == "office_reverse" and named:
         return Reading("office", question=f"{named[0]}负责哪些工作？", context_ids=used)
-    question = replace_topic(turn.question, segmenter.tokens(turn.question), topic) \
+    # the previous wording takes the new topic when it is Chinese (the topic is in the documents'
+    # words); an English question's terms are not where its Chinese tokens would be
+    question = (None if is_latin(turn.question) else replace_topic(turn.question, segmenter.tokens(turn.question), topic)) \
         or _frame(prev.intent, topic)
     return Reading("topic", question=question, context_ids=used)
 

@@ -35,6 +35,7 @@ from .typos import PinyinCorrector
 
 _UNIT = re.compile(r"\(.*?\)")
 TURN_CACHE = 512     # previous turns kept answered; oldest out first
+VECTOR_CACHE = 1024  # question embeddings kept; oldest out first
 
 
 def _turns(history) -> tuple[str, ...]:
@@ -73,6 +74,7 @@ class Engine:
             for row in self.outline.indicators}
         self._own_periods = tuple(dict.fromkeys(PERIOD.findall(" ".join(self.outline.titles.values()))))
         self._turns: dict = {}   # (earlier turns, top_k, filters, settings) → context.Turn
+        self._vectors: dict = {}  # question text → its embedding
 
     # ---------------------------------------------------------------- construction
     @classmethod
@@ -138,7 +140,8 @@ class Engine:
         office_filter = self._office_filter(office)
         raw = sanitize(question)
         turn = self._previous_turn(_turns(history), top_k, office, part)
-        reading = context.read(text, turn, self.segmenter, self.offices, self.outline, self._indicator_names)
+        reading = context.read(text, turn, self.segmenter, self.offices, self.outline, self._indicator_names,
+                               self.retriever.bm25.vocab)
         if reading is None:
             result = self._answer(raw, text, top_k, office_filter, part)
         elif reading.pattern == "no_context":  # 它的责任单位？ with nothing before it
@@ -182,7 +185,18 @@ class Engine:
         return turn
 
     def embed_query(self, text: str) -> np.ndarray | None:
-        return self.embedder.queries([text])[0] if self.embedder is not None else None
+        """The question's vector; recent ones are kept, since a conversation sends its earlier
+        turns with every question and those are read again for context."""
+        if self.embedder is None:
+            return None
+        vector = self._vectors.get(text)
+        if vector is None:
+            vector = self.embedder.queries([text])[0]
+            vector.flags.writeable = False
+            if len(self._vectors) >= VECTOR_CACHE:
+                self._vectors.pop(next(iter(self._vectors)))
+            self._vectors[text] = vector
+        return vector
 
     def query(self, raw: str, text: str) -> Query:
         """The question as every answerer sees it: repaired, in the documents' words, tokenised

@@ -5,7 +5,8 @@ office exact-match (the answer's offices equal the gold list, in order) on depar
 office-reverse coverage (share of the gold clauses an office answer lists); indicator accuracy
 (the value equals the gold cell); not-found precision/recall/F1 with "unanswerable" as the
 positive class. The same set runs under each ablation — BM25 only, dense only, hybrid retrieval,
-and the full system — in one process, so the figures compare like with like.
+and the full system — in one process, so the figures compare like with like. Follow-up dialogues
+(eval/dialogues.jsonl, scored by qa/dialogues.py) run on the full system only.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+from . import dialogues as dlg
 from .engine import Engine
 from .settings import Settings
 
@@ -154,7 +156,7 @@ def _fmt(value) -> str:
 
 
 def run_eval(engine: Engine, questions: Path, report: Path | None = None, do_calibrate: bool = False,
-             out=sys.stdout, do_sweep: bool = False) -> int:
+             out=sys.stdout, do_sweep: bool = False, dialogues: Path | None = None) -> int:
     """Score every configuration on the question set and print the report to `out`.
 
     The report (markdown: tables, per-intent figures, the full system's errors) is written to a
@@ -162,21 +164,29 @@ def run_eval(engine: Engine, questions: Path, report: Path | None = None, do_cal
     the tracked eval/REPORT.md), so a plain run changes nothing on disk.
     Usage: run_eval(engine, Path("eval/questions.jsonl")) prints and writes nothing;
     run_eval(engine, Path("eval/questions.jsonl"), Path("eval/REPORT.md")) also writes the file.
+    `dialogues` (a JSON Lines file of follow-up dialogues, see qa/dialogues.py) adds a "Dialogues"
+    section scored on the full system; None leaves it out.
     """
     items = load_questions(questions)
+    conversations = dlg.load_dialogues(Path(dialogues)) if dialogues is not None else None
     sweep_table = sweep(engine, items, out) if do_sweep else None
     if do_calibrate:
         f1, c, d = calibrate(engine, items)
         print(f"calibrated not-found rule: coverage ≥ {c:.2f} or dense ≥ {d:.3f} (F1 {f1:.3f})", file=out)
         engine = engine.with_settings(replace(engine.settings, min_coverage=c, min_dense=d))
-    results, timings, full_answers = {}, {}, None
+    results, timings, full_answers, full_engine = {}, {}, None, None
     for name, settings in CONFIGS.items():
         settings = replace(settings, min_coverage=engine.settings.min_coverage, min_dense=engine.settings.min_dense)
-        answers, per_q = answer_all(engine.with_settings(settings), items)
+        configured = engine.with_settings(settings)
+        answers, per_q = answer_all(configured, items)
         results[name] = score(items, answers)
         timings[name] = per_q
         if name == "full":
-            full_answers = answers
+            full_answers, full_engine = answers, configured
+    dialogue_section = None
+    if conversations is not None:
+        last, alone, previous = dlg.answer_dialogues(full_engine, conversations)
+        dialogue_section = dlg.section(conversations, last, alone, dialogues, previous)
     metrics = list(results["full"]["overall"])
     lines = ["| metric | " + " | ".join(CONFIGS) + " |", "|---|" + "---|" * len(CONFIGS)]
     for m in metrics:
@@ -213,7 +223,8 @@ def run_eval(engine: Engine, questions: Path, report: Path | None = None, do_cal
         "outline, not-found rule). Retrieval-only configurations always answer (found = true).\n\n"
         + table + "\n\n## Full system by intent\n\n" + "\n".join(per_lines)
         + (f"\n\n## Fusion sweep (`python -m qa eval --sweep`)\n\n{sweep_table}" if sweep_table else "")
-        + "\n\n## Errors of the full system\n\n" + ("\n".join(misses) or "none") + "\n")
+        + "\n\n## Errors of the full system\n\n" + ("\n".join(misses) or "none") + "\n"
+        + (f"\n{dialogue_section}" if dialogue_section else ""))
     print(text, file=out, end="")
     if report is not None:
         report = Path(report)
