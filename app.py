@@ -1,12 +1,19 @@
 """The chatbot: a thin Gradio surface over `qa.Engine` (run `python app.py`, open http://127.0.0.1:7860).
 
-Tabs: 问答 (ask, with office/part filters and one-click examples), 浏览规划 (the outline; `?clause=<id>`
-opens a clause), 责任单位 (every office and the clauses naming it), 主要指标 (table and chart).
-API: `/ask` (question, top_k=5, office="") returns `Answer.to_json()`, the same dict as
-`python -m qa ask --json`. The index is loaded (and rebuilt when stale) before the server starts.
-All markup comes from qa/cards.py, which escapes every user and corpus string; the tabs read the
-documents' structure from `engine.outline` (qa/outline.py); errors are worded by qa/messages.py
-in the question's language; the example questions are derived from the corpus (qa/examples.py).
+Tabs: 问答 (a conversation in a gr.Chatbot: oldest at the top, newest at the bottom, the question box
+below it; each answer's card inside its message; follow-ups read in context; suggested follow-ups
+as chips under the newest answer; retry, undo and clear; office/part filters on every turn),
+浏览规划 (the outline; `?clause=<id>` opens a clause), 责任单位 (every office and the clauses naming
+it), 主要指标 (table and chart).
+API: `/ask` (question, top_k=5, office="", history=None) returns `Answer.to_json()`, the same dict
+as `python -m qa ask --json`; `/chat` (question, office, part, conversation) returns the
+conversation with the new exchange appended, and the cleared question box. The server keeps no
+session state: the history sent to the engine is the conversation's earlier user questions, read
+from the Chatbot's own value. The index is loaded (and rebuilt when stale) before the server starts.
+All markup comes from qa/cards.py, which escapes every user and corpus string (the Chatbot's own
+sanitizer stays on as a second guard); the chips come from qa/chips.py; the tabs read the
+documents' structure from `engine.outline` (qa/outline.py); errors are worded by qa/messages.py in
+the question's language; the example questions are derived from the corpus (qa/examples.py).
 """
 import argparse
 import os
@@ -17,32 +24,55 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from qa import Engine  # noqa: E402
-from qa import cards, indicator_cards  # noqa: E402
+from qa import cards, chips, indicator_cards  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.examples import example_questions  # noqa: E402
 from qa.messages import cli_language, language_of, render  # noqa: E402
 from qa.outline import Outline  # noqa: E402
-from qa.question import strip_tags  # noqa: E402
+from qa.question import check_history, strip_tags  # noqa: E402
 
-MAX_TURNS = 20
+MAX_TURNS = 20          # exchanges a conversation keeps (the engine reads only the last few)
 ENGINE_QUEUE = "engine"  # every handler that calls the engine shares this queue
 # Queue settings, chosen by `python scripts/load_test.py` (README, Reliability): see main().
 ENGINE_CONCURRENCY = 1   # questions answered at once; the engine is CPU-bound, so more threads only add contention
 QUEUE_MAX_SIZE = 256     # waiting requests beyond this are refused at once ("queue is full") instead of piling up
+# After a turn, scroll the conversation so the newest question sits at its top and its answer
+# reads from the start (Gradio's autoscroll would show only the end of a long card).
+SHOW_NEWEST_JS = """() => { setTimeout(function () {
+  var log = document.querySelector('#qa-chat [role="log"]');
+  var rows = log ? log.querySelectorAll('.message-row.user-row') : [];
+  var last = rows[rows.length - 1];
+  if (last) { log.scrollTop += last.getBoundingClientRect().top - log.getBoundingClientRect().top - 40; }
+}, 80); }"""
 LAYOUT_CSS = """
-.qa-examples { gap: 6px !important; flex-wrap: wrap !important; }
-.qa-examples button { white-space: normal; text-align: left; flex: 0 1 auto !important; width: auto !important; }
+#qa-chat .qa-answer { min-width: 0; }
+#qa-chat .qa-headline { margin-top: 0; }
+#qa-ask { white-space: nowrap; flex: none; }
+#qa-chat .options { display: flex; flex-wrap: wrap; justify-content: flex-start; gap: 6px; margin: 0;
+  padding: 2px 12px 12px; max-width: 100%; }
+#qa-chat .options .option { width: auto; max-width: 100%; flex: none; padding: 4px 12px; border-radius: 999px;
+  border: 1px solid var(--border-color-accent, #93c5fd); background: var(--color-accent-soft, #eff6ff);
+  white-space: normal; text-align: left; font-size: 14px; }
 #qa-clear { align-self: flex-start; }
+.qa-ask-row { align-items: flex-end; }
 .qa-outline { max-height: 62vh; overflow-y: auto; }
 .qa-outline .wrap { flex-direction: column; align-items: stretch; gap: 2px !important; }
 .qa-outline label { width: 100%; white-space: pre-wrap; justify-content: flex-start; padding: 3px 8px !important;
   border: none !important; box-shadow: none !important; font-size: 14px; }
 .qa-outline label.selected { background: var(--color-accent-soft, #eef) !important; }
 @media (max-width: 640px) {
-  .qa-examples { flex-wrap: nowrap !important; overflow-x: auto; padding-bottom: 4px; }
-  .qa-examples button { white-space: nowrap; flex: none !important; }
+  #qa-chat { height: 64vh !important; }
+  #qa-chat .message-row.bubble { margin: 8px 2px 6px !important; }
+  #qa-chat .message-row.bubble.bot-row { max-width: 100% !important; }
+  #qa-chat .message.bot { padding: 4px 8px !important; }
+  #qa-chat .qa-card { padding: 0.5em 0.6em; }
+  #qa-chat .options { padding: 2px 4px 10px; }
+  #qa-chat .examples { grid-template-columns: 1fr !important; }
+  .qa-ask-row { flex-wrap: nowrap !important; gap: 6px !important; }
+  .qa-ask-row > * { min-width: 0 !important; }
   .qa-outline { max-height: 42vh; }
   .qa-title h1 { font-size: 18px; }
+  .qa-title p { margin: 0; font-size: 13px; }
   button[role="tab"] { padding-left: 8px !important; padding-right: 8px !important; }
 }
 """
@@ -63,7 +93,7 @@ def question_language(question) -> str:
     return language_of(strip_tags(question) if isinstance(question, str) else question)
 
 
-def answer(engine: Engine, question, top_k=5, office="", part=""):
+def answer(engine: Engine, question, top_k=5, office="", part="", history=None):
     """engine.ask with the surfaces' conventions: empty filters mean none; bad input → gr.Error
     (a routine refusal: Gradio shows it to the user and logs no traceback)."""
     title = "Cannot ask" if question_language(question) == "en" else "无法提问"
@@ -72,27 +102,84 @@ def answer(engine: Engine, question, top_k=5, office="", part=""):
     except (TypeError, ValueError):
         k = 0  # refused below with the top_k message
     try:
-        return engine.ask(question, top_k=k, office=(office or None), part=(part or None))
+        return engine.ask(question, top_k=k, office=(office or None), part=(part or None),
+                          history=check_history(history))
     except QAError as exc:
         raise gr.Error(error_message(exc, question), title=title, print_exception=False) from None
 
 
-def ask_json(engine: Engine, question: str, top_k: int = 5, office: str = "") -> dict:
-    """The /ask endpoint: exactly `Answer.to_json()`."""
-    return answer(engine, question, top_k, office).to_json()
+def ask_json(engine: Engine, question: str, top_k: int = 5, office: str = "", history=None) -> dict:
+    """The /ask endpoint: exactly `Answer.to_json()`, the same dict as `python -m qa batch`
+    gives for the same question and history."""
+    return answer(engine, question, top_k, office, history=history).to_json()
 
 
-def chat(engine: Engine, question: str, office: str, part: str, turns: list):
-    """One chat step → (conversation HTML, turns, cleared textbox)."""
-    result = answer(engine, question, 5, office, part)
-    terms = engine.segmenter.tokens(question)
-    turn = cards.turn_html(question, cards.answer_html(result, engine.outline.titles, terms))
-    turns = ([turn] + list(turns or []))[:MAX_TURNS]  # newest first, right under the question box
-    return cards.conversation_html(turns), turns, ""
+def message_text(content) -> str:
+    """The text of a Chatbot message's content, in any of the shapes Gradio passes it: a string,
+    {"type": "text", "text": …}, or a list of those (files and components have none)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        text = content.get("text")
+        return text if isinstance(text, str) else ""
+    if isinstance(content, (list, tuple)):
+        return "".join(message_text(c) for c in content)
+    return ""
+
+
+def user_questions(messages) -> list[str]:
+    """The conversation's user questions, oldest first: the history each new turn is asked with.
+
+    The Chatbot holds them escaped (cards.question_html); they come back as typed.
+    """
+    return [cards.question_text(message_text(m.get("content"))) for m in (messages or [])
+            if isinstance(m, dict) and m.get("role") == "user"]
+
+
+def exchange(engine: Engine, question: str, result) -> list[dict]:
+    """One question and its answer as two Chatbot messages: the question as typed (escaped), the
+    answer card, and the suggested follow-ups as the message's options (Gradio shows the newest
+    assistant message's options as chips under it; picking one fires `option_select`)."""
+    terms = engine.segmenter.tokens(result.resolved_question or question)
+    reply = cards.answer_html(result, engine.outline.titles, terms)
+    options = [{"value": c} for c in chips.suggest(result, engine.outline)]
+    return [{"role": "user", "content": cards.question_html(question)},
+            {"role": "assistant", "content": reply, "options": options}]
+
+
+def chat(engine: Engine, question: str, office: str, part: str, messages: list):
+    """One turn → (the conversation with the exchange appended at the bottom, cleared textbox).
+
+    The question is read in the context of the conversation's earlier user questions; bad input
+    raises gr.Error and leaves the conversation as it was."""
+    messages = list(messages or [])
+    result = answer(engine, question, 5, office, part, history=user_questions(messages))
+    return (messages + exchange(engine, question, result))[-2 * MAX_TURNS:], ""
+
+
+def retry(engine: Engine, index, office: str, part: str, messages: list) -> list:
+    """Ask the user message at `index` (the last one: Chatbot's retry) again, with the same
+    earlier conversation and the current filters; what came after it is replaced."""
+    messages = list(messages or [])
+    asked = user_questions(messages[index:index + 1]) if isinstance(index, int) else []
+    if not asked:
+        return messages
+    return chat(engine, asked[0], office, part, messages[:index])[0]
+
+
+def undo(index, messages: list):
+    """Remove the exchange from the user message at `index` on → (conversation, that question
+    back in the question box to edit)."""
+    messages = list(messages or [])
+    if not isinstance(index, int) or not 0 <= index < len(messages):
+        return messages, gr.skip()
+    asked = user_questions(messages[index:index + 1])
+    return messages[:index], (asked[0] if asked else "")
 
 
 def clear_chat():
-    return cards.conversation_html([]), [], ""
+    """A new conversation: no messages, an empty question box."""
+    return [], ""
 
 
 def show_clause(outline: Outline, clause_id: str) -> str:
@@ -134,23 +221,26 @@ def build_demo(engine: Engine) -> gr.Blocks:
                 '<p>用自己的话提问，回答引自规划原文，注明条款位置和责任单位。</p></div>')
         with gr.Tabs(selected="chat", overflow_behavior="wrap") as tabs:
             with gr.Tab("问答", id="chat"):
+                conversation = gr.Chatbot(
+                    [], label="对话", show_label=False, elem_id="qa-chat", height=560, min_height=240,
+                    placeholder=cards.WELCOME, examples=[{"text": text, "display_text": f"{kind}｜{text}"}
+                                                         for kind, text in examples],
+                    render_markdown=False,   # the content is cards.py's escaped HTML, shown as is
+                    sanitize_html=True,      # and still sanitized in the browser: no markup runs
+                    allow_tags=False, latex_delimiters=[], buttons=[], feedback_options=None,
+                    group_consecutive_messages=False, autoscroll=False)
                 with gr.Row(equal_height=False, elem_classes="qa-ask-row"):
-                    question = gr.Textbox(label="问题", placeholder="例如：我们公司想用专利向银行贷款，该找哪个部门？",
-                                          lines=1, max_lines=4, scale=5, min_width=200, elem_id="qa-question")
-                    ask_button = gr.Button("提问", variant="primary", scale=1, min_width=72, elem_id="qa-ask")
-                with gr.Row(elem_classes="qa-examples"):
-                    example_buttons = [gr.Button(f"{kind}｜{text}", size="sm", variant="secondary", scale=0,
-                                                 min_width=0, elem_classes="qa-example") for kind, text in examples]
-                with gr.Accordion("筛选（可选）", open=False):
+                    question = gr.Textbox(label="问题", show_label=False, submit_btn=False,
+                                          placeholder="输入问题，回车发送",
+                                          lines=1, max_lines=4, scale=5, min_width=160, elem_id="qa-question")
+                    ask_button = gr.Button("发送", variant="primary", scale=0, min_width=64, elem_id="qa-ask")
+                with gr.Accordion("筛选（可选，对每一轮提问都有效）", open=False):
                     with gr.Row():
                         office = gr.Dropdown(office_choices(engine), value="", label="责任单位",
                                              info="只在该单位负责的条款中查找；可输入简称，如“科技厅”",
                                              allow_custom_value=True, min_width=200, elem_id="qa-office")
                         part = gr.Dropdown(part_choices(outline), value="", label="规划部分",
                                            min_width=200, elem_id="qa-part")
-                conversation = gr.HTML(cards.conversation_html([]), js_on_load=cards.COPY_JS,
-                                       elem_id="qa-chat", min_height=80)
-                turns = gr.State([])
                 clear = gr.Button("清空对话", size="sm", variant="secondary", scale=0, elem_id="qa-clear")
             with gr.Tab("浏览规划", id="browse"):
                 with gr.Row(equal_height=False):
@@ -170,20 +260,40 @@ def build_demo(engine: Engine) -> gr.Blocks:
                 gr.HTML(indicator_cards.indicators_chart_svg(indicators), elem_id="qa-indicator-chart")
 
         # Each handler is a closure over the engine so Gradio sees a plain signature.
-        def on_chat(q, office_name, part_numeral, history):
-            return chat(engine, q, office_name, part_numeral, history)
+        def on_chat(q, office_name, part_numeral, messages):
+            return chat(engine, q, office_name, part_numeral, messages)
 
-        chat_io = dict(inputs=[question, office, part, turns], outputs=[conversation, turns, question],
-                       concurrency_id=ENGINE_QUEUE, show_progress="minimal")
-        ask_button.click(on_chat, api_name="chat", **chat_io)
-        question.submit(on_chat, api_name="chat_submit", api_visibility="private", **chat_io)
-        for i, (button, (_, text)) in enumerate(zip(example_buttons, examples)):
-            def on_example(office_name, part_numeral, history, text=text):
-                return chat(engine, text, office_name, part_numeral, history)
-            button.click(on_example, inputs=[office, part, turns], outputs=[conversation, turns, question],
-                         api_name=f"example_{i}", api_visibility="private", concurrency_id=ENGINE_QUEUE,
-                         show_progress="minimal")
-        clear.click(clear_chat, outputs=[conversation, turns, question], api_name="clear", api_visibility="private")
+        def on_pick(data: gr.SelectData, office_name, part_numeral, messages):
+            """A chip (an option of the newest answer) or an example: asked as the next turn."""
+            value = data.value.get("text") if isinstance(data.value, dict) else data.value
+            return chat(engine, value, office_name, part_numeral, messages)
+
+        def on_retry(data: gr.RetryData, office_name, part_numeral, messages):
+            return retry(engine, data.index, office_name, part_numeral, messages)
+
+        def on_undo(data: gr.UndoData, messages):
+            return undo(data.index, messages)
+
+        turn_inputs = [office, part, conversation]
+        turn_io = dict(outputs=[conversation, question], concurrency_id=ENGINE_QUEUE, show_progress="minimal")
+        turns = [
+            ask_button.click(on_chat, inputs=[question] + turn_inputs, api_name="chat", **turn_io),
+            question.submit(on_chat, inputs=[question] + turn_inputs, api_name="chat_submit",
+                            api_visibility="private", **turn_io),
+            conversation.option_select(on_pick, inputs=turn_inputs, api_name="chip", api_visibility="private",
+                                       **turn_io),
+            conversation.example_select(on_pick, inputs=turn_inputs, api_name="example", api_visibility="private",
+                                        **turn_io),
+            conversation.retry(on_retry, inputs=turn_inputs, outputs=conversation, api_name="retry",
+                               api_visibility="private", concurrency_id=ENGINE_QUEUE, show_progress="minimal"),
+        ]
+        for event in turns:
+            event.success(None, js=SHOW_NEWEST_JS, api_visibility="private")
+        conversation.undo(on_undo, inputs=conversation, outputs=[conversation, question], api_name="undo",
+                          api_visibility="private")
+        conversation.clear(clear_chat, outputs=[conversation, question], api_name="clear_chat",
+                           api_visibility="private")
+        clear.click(clear_chat, outputs=[conversation, question], api_name="clear", api_visibility="private")
 
         def on_outline(clause_id):
             return show_clause(outline, clause_id)
@@ -196,9 +306,10 @@ def build_demo(engine: Engine) -> gr.Blocks:
 
         demo.load(on_load, outputs=[tabs, tree, clause_pane], api_name="open_from_url", api_visibility="private")
 
-        def ask(question: str, top_k: int = 5, office: str = "") -> dict:
-            """Answer one question; returns the answer JSON of DESIGN.md (Answer.to_json())."""
-            return ask_json(engine, question, top_k, office)
+        def ask(question: str, top_k: int = 5, office: str = "", history: list[str] | None = None) -> dict:
+            """Answer one question, read in the context of `history` (the earlier user turns of the
+            same conversation, oldest first); returns the answer JSON (docs/API.md)."""
+            return ask_json(engine, question, top_k, office, history)
 
         gr.api(ask, api_name="ask", concurrency_id=ENGINE_QUEUE)
     return demo
@@ -207,7 +318,10 @@ def build_demo(engine: Engine) -> gr.Blocks:
 # Gradio scopes custom CSS to its content area; the page margins need a plain <style> in <head>.
 PAGE_HEAD = ('<meta name="viewport" content="width=device-width, initial-scale=1">'
              "<style>@media (max-width: 640px) { .gradio-container .main { padding: 8px 6px !important; } }</style>")
-LAUNCH_OPTIONS = dict(css=cards.CSS + LAYOUT_CSS, head=PAGE_HEAD, ssr_mode=False, footer_links=[], run_history=False)
+# The copy buttons inside chat messages: one listener for the whole page (messages come and go).
+PAGE_JS = "() => { " + cards.copy_listener_js("document", "#qa-chat") + " }"
+LAUNCH_OPTIONS = dict(css=cards.CSS + LAYOUT_CSS, head=PAGE_HEAD, js=PAGE_JS, ssr_mode=False, footer_links=[],
+                      run_history=False)
 
 
 def _parser() -> argparse.ArgumentParser:

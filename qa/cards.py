@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
 from urllib.parse import quote
 
@@ -20,7 +21,8 @@ from .records import Answer, Clause
 NOT_COVERED_TITLE = "本规划没有涉及这个问题"
 RELATED_TITLE = "相关条款"
 REFERENCE_ONLY_TITLE = "相关条款（仅供参考）"
-WELCOME = "请在上方输入问题，或点一个示例问题。回答全部引自规划原文，并注明出处和责任单位。"
+WELCOME = "请在下方输入问题，或点一个示例问题。回答全部引自规划原文，并注明出处和责任单位。"
+READING = "按上文理解为："  # how qa/answer.py's read_in_context opens an answer read in context
 MAX_RELATED = 4
 HEADLINE_CHARS = 110
 
@@ -151,22 +153,50 @@ def headline(answer: Answer) -> tuple[str, bool]:
     return text, False
 
 
+def split_reading(answer: Answer) -> tuple[str | None, Answer]:
+    """(how a follow-up was read, the answer without that first line); (None, answer) for a
+    question answered on its own. An empty reading (context found nothing to read) is "".
+
+    >>> reading, rest = split_reading(Answer("它呢？", True, "clause", "按上文理解为：一1讲的是什么？\\n规划一1：……",
+    ...                                      resolved_question="一1讲的是什么？"))
+    >>> reading, rest.answer
+    ('一1讲的是什么？', '规划一1：……')
+    """
+    text = answer.answer
+    if answer.resolved_question is None or not text.startswith(READING):
+        return None, answer
+    first, _, rest = text.partition("\n")
+    return first[len(READING):].strip(), replace(answer, answer=rest)
+
+
+def reading_html(reading: str | None) -> str:
+    """The line saying how a follow-up was read in the conversation's context (escaped)."""
+    if not reading:
+        return ""
+    return f'<p class="qa-reading"><span class="qa-reading-label">{esc(READING)}</span>{esc(reading)}</p>'
+
+
 def answer_html(answer: Answer, titles: Mapping[str, str], terms: Iterable[str] = ()) -> str:
     """The whole reply to one question: one line, the top clause card, then related clauses.
 
     When the plan does not answer (found false), it says so and offers the nearest clauses only
-    as "相关条款（仅供参考）", never as the answer.
+    as "相关条款（仅供参考）", never as the answer. A follow-up read in context opens with how it
+    was read (「按上文理解为：…」) on a line of its own.
     """
     terms = list(terms)
     hits = [h.clause for h in answer.hits]
+    reading, answer = split_reading(answer)
     if not answer.found:
-        parts = [f'<div class="qa-answer qa-notfound"><p class="qa-headline"><strong>{esc(NOT_COVERED_TITLE)}。</strong>'
-                 f'{esc(answer.answer)}</p>']
+        # "not covered" is said of the plan only when the question itself was looked for in it
+        contextual = reading is not None or (answer.decision is not None and answer.decision.answerer == "no_context")
+        title = "" if contextual else f"<strong>{esc(NOT_COVERED_TITLE)}。</strong>"
+        parts = [f'<div class="qa-answer qa-notfound">{reading_html(reading)}'
+                 f'<p class="qa-headline">{title}{esc(answer.answer)}</p>']
         parts.append(related_list(hits[:MAX_RELATED], titles, terms, REFERENCE_ONLY_TITLE))
         parts.append("</div>")
         return "".join(parts)
     line, shortened = headline(answer)
-    parts = [f'<div class="qa-answer qa-found"><p class="qa-headline">{esc(line)}</p>']
+    parts = [f'<div class="qa-answer qa-found">{reading_html(reading)}<p class="qa-headline">{esc(line)}</p>']
     if answer.value is not None:
         parts.append(f'<p class="qa-value">数值：<strong>{esc(answer.value)}</strong></p>')
     if shortened:
@@ -184,6 +214,24 @@ def turn_html(question: str, reply_html: str) -> str:
     """One exchange: the user's question (escaped) and the reply markup."""
     return (f'<div class="qa-turn"><div class="qa-question"><span class="qa-who">问</span>'
             f'<span class="qa-question-text">{esc(question)}</span></div>{reply_html}</div>')
+
+
+def question_html(question: str) -> str:
+    """A user's question as the content of its chat message: escaped, so it shows as typed.
+
+    >>> question_html("<b>专利</b>")
+    '&lt;b&gt;专利&lt;/b&gt;'
+    """
+    return esc(question)
+
+
+def question_text(content: str) -> str:
+    """The question back from its message content (`question_html` undone).
+
+    >>> question_text(question_html("<b>{专利}</b> & $x"))
+    '<b>{专利}</b> & $x'
+    """
+    return html.unescape(content)
 
 
 def conversation_html(turns: Sequence[str]) -> str:
@@ -257,25 +305,39 @@ def offices_html(offices: Sequence, clauses_of: Mapping[str, Sequence[Clause]],
 
 # ---------------------------------------------------------------- indicators tab
 
-COPY_JS = """
-element.addEventListener('click', function (event) {
-  var button = event.target.closest ? event.target.closest('.qa-copy') : null;
-  if (!button) { return; }
+def copy_listener_js(target: str = "element", within: str | None = None) -> str:
+    """JavaScript that makes every 复制引用 button under `target` (a JS expression: gr.HTML's
+    `element`, or `document` for buttons that come and go, as in chat messages) copy its citation.
+
+    The citation is the button's data-cite, or the text of its bar's .qa-cite-text when a
+    sanitizer has dropped data-* attributes (the Chatbot's does). `within`: only buttons inside
+    elements matching this CSS selector (so two listeners never handle one click).
+    """
+    scope = f" if (button && !button.closest('{within}')) {{ button = null; }}" if within else ""
+    return f"""
+{target}.addEventListener('click', function (event) {{
+  var button = event.target.closest ? event.target.closest('.qa-copy') : null;{scope}
+  if (!button) {{ return; }}
   event.preventDefault();
-  var text = button.getAttribute('data-cite') || '';
-  function done() { button.textContent = '已复制'; setTimeout(function () { button.textContent = '复制引用'; }, 1500); }
-  function fallback() {
+  var bar = button.closest('.qa-cite');
+  var shown = bar ? bar.querySelector('.qa-cite-text') : null;
+  var text = button.getAttribute('data-cite') || (shown ? shown.textContent : '') || '';
+  function done() {{ button.textContent = '已复制'; setTimeout(function () {{ button.textContent = '复制引用'; }}, 1500); }}
+  function fallback() {{
     var area = document.createElement('textarea');
     area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
     document.body.appendChild(area); area.select();
-    try { document.execCommand('copy'); done(); } catch (e) { button.textContent = '请手动复制'; }
+    try {{ document.execCommand('copy'); done(); }} catch (e) {{ button.textContent = '请手动复制'; }}
     document.body.removeChild(area);
-  }
-  if (navigator.clipboard && window.isSecureContext) {
+  }}
+  if (navigator.clipboard && window.isSecureContext) {{
     navigator.clipboard.writeText(text).then(done, fallback);
-  } else { fallback(); }
-});
+  }} else {{ fallback(); }}
+}});
 """
+
+
+COPY_JS = copy_listener_js("element")
 
 CSS = """
 .qa-chat, .qa-view, .qa-offices { font-size: 15px; line-height: 1.65; overflow-wrap: anywhere; }
@@ -285,6 +347,9 @@ CSS = """
 .qa-who { flex: none; background: var(--color-accent, #2563eb); color: #fff; border-radius: 4px;
   padding: 0 0.45em; font-size: 13px; line-height: 1.7; }
 .qa-headline { margin: 0.3em 0 0.5em; font-size: 16px; }
+.qa-reading { margin: 0 0 0.4em; font-size: 14px; border-left: 3px solid var(--color-accent, #2563eb);
+  padding: 0.1em 0.5em; background: var(--color-accent-soft, #eff6ff); border-radius: 0 4px 4px 0; }
+.qa-reading-label { font-weight: 600; color: var(--body-text-color-subdued, #555); }
 .qa-notfound .qa-headline { border-left: 4px solid #d97706; padding-left: 0.6em; }
 .qa-value strong { font-size: 18px; }
 .qa-card { border: 1px solid var(--border-color-primary, #ddd); border-radius: 8px; padding: 0.6em 0.8em;

@@ -60,29 +60,63 @@ def test_ask_honours_top_k_and_office_aliases(client):
     assert filtered["hits"] and all("省金融办" in h["departments"] for h in filtered["hits"])
 
 
+def text_of(message: dict) -> str:
+    """A Chatbot message's text (Gradio sends content as a list of {"type": "text", "text": …})."""
+    content = message["content"]
+    return content if isinstance(content, str) else "".join(c.get("text", "") for c in content)
+
+
 def test_chat_shows_the_cli_answer(client, corpus_dir, tmp_path_factory):
     from qa import cards
     from qa.records import Answer
     cli = cli_json(corpus_dir, tmp_path_factory, PLEDGE)
-    html, box = client.predict(PLEDGE, "", "", api_name="/chat")
+    messages, box = client.predict(PLEDGE, "", "", api_name="/chat")
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+    assert text_of(messages[0]) == cards.esc(PLEDGE)
+    html = text_of(messages[1])
     line, _ = cards.headline(Answer(cli["question"], cli["found"], cli["intent"], cli["answer"]))
     assert f'<p class="qa-headline">{cards.esc(line)}</p>' in html
     assert cards.esc(" › ".join(cli["hits"][0]["path"])) in html
+    chips = [o["value"] for o in messages[1]["options"]]
+    assert 2 <= len(chips) <= 4                                            # the suggested follow-ups
     assert box == ""                                                        # the question box is cleared
 
 
-def newest_turn(html: str) -> str:
-    return html.split('<div class="qa-turn">')[1]            # the conversation lists the newest first
+def newest_answer(messages: list) -> str:
+    assert messages[-1]["role"] == "assistant"
+    return text_of(messages[-1])                          # the conversation lists the oldest first
 
 
 def test_chat_filters_by_part_and_office_alias(client):
-    html, _ = client.predict("加强知识产权工作", "", "三", api_name="/chat")
-    paths = re.findall(r'<div class="qa-path">(.*?)</div>', newest_turn(html))
+    messages, _ = client.predict("加强知识产权工作", "", "三", api_name="/chat")
+    paths = re.findall(r'<div class="qa-path">(.*?)</div>', newest_answer(messages))
     assert paths and all(p.startswith("三、组织实施") for p in paths)
-    html, _ = client.predict("知识产权保护", "发改委", "", api_name="/chat")   # alias of 省发展改革委
-    assert html.count('<div class="qa-turn">') == 2
-    cards_html = re.findall(r'data-clause="[^"]*">(.*?)</article>', newest_turn(html))
+    messages, _ = client.predict("知识产权保护", "发改委", "", messages, api_name="/chat")   # alias of 省发展改革委
+    assert [m["role"] for m in messages] == ["user", "assistant"] * 2
+    cards_html = re.findall(r'data-clause="[^"]*">(.*?)</article>', newest_answer(messages))
     assert cards_html and all("省发展改革委" in c for c in cards_html)
+
+
+def test_chat_reads_a_follow_up_in_the_conversation_it_is_sent(client):
+    """No session state: the history is the conversation the client sends back."""
+    first, _ = client.predict("二(九)1讲的是什么？", "", "", api_name="/chat")
+    second, _ = client.predict("它的责任单位有哪些？", "", "", first, api_name="/chat")
+    html = newest_answer(second)
+    assert "按上文理解为：" in html and "二、(九)1" in html
+    assert '<span class="qa-tag">省科技厅</span><span class="qa-tag">省教育厅</span>' in html
+    assert second[:2] == first                                              # earlier turns are kept as they were
+    again, _ = client.predict("它的责任单位有哪些？", "", "", first, api_name="/chat")
+    assert newest_answer(again) == html                                      # same conversation, same answer
+    alone, _ = client.predict("它的责任单位有哪些？", "", "", api_name="/chat")
+    assert "要接着上文问" in newest_answer(alone)                          # no conversation, no context
+
+
+def test_chat_keeps_hostile_questions_escaped_in_the_conversation(client):
+    probe = "<img src=x onerror=alert(1)>专利导航"
+    first, _ = client.predict(probe, "", "", api_name="/chat")
+    assert text_of(first[0]) == "&lt;img src=x onerror=alert(1)&gt;专利导航"
+    second, _ = client.predict("它的责任单位有哪些？", "", "", first, api_name="/chat")
+    assert "<img" not in "".join(text_of(m) for m in second)
 
 
 def test_hostile_question_comes_back_as_data(client):
