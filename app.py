@@ -24,7 +24,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from qa import Engine  # noqa: E402
-from qa import cards, chips, indicator_cards  # noqa: E402
+from qa import cards, chips, indicator_cards, page  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.examples import example_questions  # noqa: E402
 from qa.messages import cli_language, language_of, render  # noqa: E402
@@ -36,46 +36,7 @@ ENGINE_QUEUE = "engine"  # every handler that calls the engine shares this queue
 # Queue settings, chosen by `python scripts/load_test.py` (README, Reliability): see main().
 ENGINE_CONCURRENCY = 1   # questions answered at once; the engine is CPU-bound, so more threads only add contention
 QUEUE_MAX_SIZE = 256     # waiting requests beyond this are refused at once ("queue is full") instead of piling up
-# After a turn, scroll the conversation so the newest question sits at its top and its answer
-# reads from the start (Gradio's autoscroll would show only the end of a long card).
-SHOW_NEWEST_JS = """() => { setTimeout(function () {
-  var log = document.querySelector('#qa-chat [role="log"]');
-  var rows = log ? log.querySelectorAll('.message-row.user-row') : [];
-  var last = rows[rows.length - 1];
-  if (last) { log.scrollTop += last.getBoundingClientRect().top - log.getBoundingClientRect().top - 40; }
-}, 80); }"""
-LAYOUT_CSS = """
-#qa-chat .qa-answer { min-width: 0; }
-#qa-chat .qa-headline { margin-top: 0; }
-#qa-ask { white-space: nowrap; flex: none; }
-#qa-chat .options { display: flex; flex-wrap: wrap; justify-content: flex-start; gap: 6px; margin: 0;
-  padding: 2px 12px 12px; max-width: 100%; }
-#qa-chat .options .option { width: auto; max-width: 100%; flex: none; padding: 4px 12px; border-radius: 999px;
-  border: 1px solid var(--border-color-accent, #93c5fd); background: var(--color-accent-soft, #eff6ff);
-  white-space: normal; text-align: left; font-size: 14px; }
-#qa-clear { align-self: flex-start; }
-.qa-ask-row { align-items: flex-end; }
-.qa-outline { max-height: 62vh; overflow-y: auto; }
-.qa-outline .wrap { flex-direction: column; align-items: stretch; gap: 2px !important; }
-.qa-outline label { width: 100%; white-space: pre-wrap; justify-content: flex-start; padding: 3px 8px !important;
-  border: none !important; box-shadow: none !important; font-size: 14px; }
-.qa-outline label.selected { background: var(--color-accent-soft, #eef) !important; }
-@media (max-width: 640px) {
-  #qa-chat { height: 64vh !important; }
-  #qa-chat .message-row.bubble { margin: 8px 2px 6px !important; }
-  #qa-chat .message-row.bubble.bot-row { max-width: 100% !important; }
-  #qa-chat .message.bot { padding: 4px 8px !important; }
-  #qa-chat .qa-card { padding: 0.5em 0.6em; }
-  #qa-chat .options { padding: 2px 4px 10px; }
-  #qa-chat .examples { grid-template-columns: 1fr !important; }
-  .qa-ask-row { flex-wrap: nowrap !important; gap: 6px !important; }
-  .qa-ask-row > * { min-width: 0 !important; }
-  .qa-outline { max-height: 42vh; }
-  .qa-title h1 { font-size: 18px; }
-  .qa-title p { margin: 0; font-size: 13px; }
-  button[role="tab"] { padding-left: 8px !important; padding-right: 8px !important; }
-}
-"""
+
 
 
 # ---------------------------------------------------------------- pure actions
@@ -248,7 +209,7 @@ def build_demo(engine: Engine) -> gr.Blocks:
                         tree = gr.Radio(cards.outline_choices(outline.clauses), label="规划目录",
                                            elem_classes="qa-outline", elem_id="qa-outline")
                     with gr.Column(scale=2, min_width=300):
-                        clause_pane = gr.HTML(cards.clause_view(None, [], titles), js_on_load=cards.COPY_JS,
+                        clause_pane = gr.HTML(cards.clause_view(None, [], titles), js_on_load=page.COPY_JS,
                                               elem_id="qa-clause")
             with gr.Tab("责任单位", id="offices"):
                 gr.Markdown(f"规划共列出 {len(offices)} 个责任单位。点单位名称展开它负责的全部条款。")
@@ -288,7 +249,7 @@ def build_demo(engine: Engine) -> gr.Blocks:
                                api_visibility="private", concurrency_id=ENGINE_QUEUE, show_progress="minimal"),
         ]
         for event in turns:
-            event.success(None, js=SHOW_NEWEST_JS, api_visibility="private")
+            event.success(None, js=page.SHOW_NEWEST_JS, api_visibility="private")
         conversation.undo(on_undo, inputs=conversation, outputs=[conversation, question], api_name="undo",
                           api_visibility="private")
         conversation.clear(clear_chat, outputs=[conversation, question], api_name="clear_chat",
@@ -315,12 +276,7 @@ def build_demo(engine: Engine) -> gr.Blocks:
     return demo
 
 
-# Gradio scopes custom CSS to its content area; the page margins need a plain <style> in <head>.
-PAGE_HEAD = ('<meta name="viewport" content="width=device-width, initial-scale=1">'
-             "<style>@media (max-width: 640px) { .gradio-container .main { padding: 8px 6px !important; } }</style>")
-# The copy buttons inside chat messages: one listener for the whole page (messages come and go).
-PAGE_JS = "() => { " + cards.copy_listener_js("document", "#qa-chat") + " }"
-LAUNCH_OPTIONS = dict(css=cards.CSS + LAYOUT_CSS, head=PAGE_HEAD, js=PAGE_JS, ssr_mode=False, footer_links=[],
+LAUNCH_OPTIONS = dict(css=page.CSS + page.LAYOUT_CSS, head=page.HEAD, js=page.PAGE_JS, ssr_mode=False, footer_links=[],
                       run_history=False)
 
 
