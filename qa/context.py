@@ -191,7 +191,8 @@ def read(text: str, turn: Turn | None, segmenter, offices, outline, indicator_na
     used = (top.id,) if top is not None else ()
     move = navigation(text) or navigation(plain)
     if move is not None and top is not None:
-        return Reading("navigation", clause=_moved(move, top, prev, outline), context_ids=used)
+        pattern = "more" if move[0] == "more" else "navigation"
+        return Reading(pattern, clause=_moved(move, top, prev, outline), context_ids=used)
     if top is not None and (refers_back(text) or refers_back(plain)):
         if not content(_without(both, ASPECTS)):
             return Reading("same_clause", clause=top, aspect=aspect_of(both), context_ids=used)

@@ -25,7 +25,7 @@ from . import context
 from .intents import Situation, decide
 from .outline import Outline
 from .question import check_top_k, clean_question, strip_tags
-from .records import Answer, Clause, Decision, Query
+from .records import Answer, Clause, Decision, Hit, Query
 from .retrieval import Retriever
 from .scope import PERIOD, Scope
 from .settings import Settings
@@ -147,15 +147,28 @@ class Engine:
         elif reading.pattern == "no_context":  # 它的责任单位？ with nothing before it
             result = Answer(raw, False, "clause", compose.NO_CONTEXT, decision=Decision("no_context"))
         elif reading.question is None:  # a clause fixed by the conversation
-            others = list(turn.answer.hits[1:top_k]) if reading.pattern != "navigation" else []
-            result = compose.clause_aspect_answer(raw, reading.clause, reading.aspect, others,
-                                                  self.outline.children(reading.clause))
-            result = compose.read_in_context(replace(result, decision=Decision(reading.pattern)), raw,
-                                             reading.describe(), reading.context_ids)
+            result = self._in_context(raw, reading, turn, top_k)
         else:
             result = self._answer(reading.question, reading.question, top_k, office_filter, part)
             result = compose.read_in_context(result, raw, reading.question, reading.context_ids)
         return result if qid is None else replace(result, id=qid)
+
+    def _in_context(self, raw: str, reading: context.Reading, turn: context.Turn, top_k: int) -> Answer:
+        """The answer about a clause the conversation points at (its offices, text or place, the
+        next one, the next best): no search. Past the end of a list it says so; the next best
+        after a refusal is still only a reference."""
+        decision = Decision(reading.pattern)
+        if reading.clause is None:
+            return replace(compose.clause_aspect_answer(raw, None, reading.aspect, []),
+                           decision=decision, context_ids=reading.context_ids)
+        if reading.pattern == "more" and not turn.answer.found:
+            return replace(compose.not_found(raw, "clause", [Hit(reading.clause, 1.0)]),
+                           decision=decision, context_ids=reading.context_ids)
+        others = list(turn.answer.hits[1:top_k]) if reading.pattern == "same_clause" else []
+        result = compose.clause_aspect_answer(raw, reading.clause, reading.aspect, others,
+                                              self.outline.children(reading.clause))
+        return compose.read_in_context(replace(result, decision=decision), raw, reading.describe(),
+                                       reading.context_ids)
 
     def _answer(self, raw: str, text: str, top_k: int, office: str | None, part: str | None) -> Answer:
         """One question on its own: the answerers decide."""

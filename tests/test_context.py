@@ -134,3 +134,16 @@ def test_same_history_same_answer_and_bad_turns_give_no_context(engine):
 def test_a_follow_up_without_any_history_asks_for_the_question_in_full(engine, question):
     a = engine.ask(question)
     assert a.found is False and a.decision.answerer == "no_context" and "上文" in a.answer
+
+
+def test_moving_past_the_end_of_a_list_says_so_without_a_reading(engine):
+    last = engine.outline.children(engine.outline.by_id[engine.ask("二(十)讲的是什么？").hits[0].clause.id])[-1]
+    follow = engine.ask("下一条呢？", history=[f"{last.number}讲的是什么？"])
+    assert follow.found is False and follow.hits == () and follow.resolved_question is None
+    assert follow.context_ids == (last.id,)
+
+
+def test_more_after_a_refusal_is_still_only_a_reference(engine):
+    refused, more = converse(engine, "申请专利要交多少钱？", "还有呢")
+    assert refused.found is False and more.found is False
+    assert more.hits and more.hits[0].clause.id != refused.hits[0].clause.id
