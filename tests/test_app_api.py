@@ -53,6 +53,37 @@ def test_ask_equals_the_cli(client, corpus_dir, tmp_path_factory, question):
     assert [h["score"] for h in api["hits"]] == pytest.approx([h["score"] for h in cli["hits"]], abs=1e-3)
 
 
+DIALOGUES = [
+    ("它的责任单位有哪些？", ["二(十)1讲的是什么？"]),
+    ("那2016年呢？", ["全省作品登记数量2020年的目标是多少？"]),
+    ("下一条呢？", ["二(十)1讲的是什么？", "它的责任单位有哪些？"]),
+    ("哪个部门负责专利导航？", ["二(十)1讲的是什么？"]),
+]
+
+
+def test_ask_with_history_equals_batch_with_the_same_history(client, corpus_dir, tmp_path_factory):
+    lines = "\n".join(json.dumps({"id": n, "question": q, "history": h}, ensure_ascii=False)
+                      for n, (q, h) in enumerate(DIALOGUES))
+    out = subprocess.run([sys.executable, "-m", "qa", "--corpus", str(corpus_dir),
+                          "--index", str(app_index_dir(tmp_path_factory)), "batch"],
+                         input=lines, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    batch = [json.loads(line) for line in out.stdout.splitlines()]
+    for (question, history), cli in zip(DIALOGUES, batch):
+        api = client.predict(question, 5, "", history, api_name="/ask")
+        for key in ("question", "found", "intent", "answer", "departments", "value", "resolved_question"):
+            assert api.get(key) == cli.get(key), (question, key)
+        assert [h["clause_id"] for h in api["hits"]] == [h["clause_id"] for h in cli["hits"]]
+    assert batch[0]["resolved_question"] and batch[3].get("resolved_question") is None
+
+
+def test_ask_without_history_is_answered_alone(client):
+    alone = client.predict("它的责任单位有哪些？", 5, "", api_name="/ask")
+    assert alone["found"] is False and "resolved_question" not in alone
+    with pytest.raises(Exception, match="history"):
+        client.predict("它的责任单位有哪些？", 5, "", "not a list", api_name="/ask")
+
+
 def test_ask_honours_top_k_and_office_aliases(client):
     narrow = client.predict(PLEDGE, 2, "", api_name="/ask")
     assert len(narrow["hits"]) <= 2
