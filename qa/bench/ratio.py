@@ -40,7 +40,8 @@ def batch_marginal(corpus: Path, index: Path, spec: str, questions: list[dict], 
     an answer is the time between consecutive answers on stdout (the first answer, which carries
     the start-up, is left out). Returns the medians over passes of each pass's mean and median, ms,
     and the process's peak RSS."""
-    lines = [json.dumps({"id": f"{p}:{q['id']}", "question": q["question"]}, ensure_ascii=False)
+    lines = [json.dumps({"id": f"{p}:{q['id']}", "question": q["question"], "history": q.get("history", [])},
+                        ensure_ascii=False)
              for p in range(passes) for q in questions]
     proc = subprocess.Popen(qa_command(corpus, index, spec, "batch"), cwd=ROOT, env=child_env(),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
