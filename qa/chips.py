@@ -63,7 +63,7 @@ def suggest(answer: Answer, outline=None) -> list[str]:
     more = len(answer.hits) > 1
     chips: list[str] = []
     if not answer.found:  # the nearest clause, for reference: look at it, nothing else
-        chips += [TEXT] + ([OFFICES] if top.departments else []) + ([MORE] if more else [])
+        chips += [TEXT] + ([OFFICES] if top.departments else [])  # 还有呢 would give one more reference only
         return _fill(chips, top)
     if top.kind == "indicator":
         chips.append(other_year(top, answer.value))

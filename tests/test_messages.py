@@ -17,6 +17,7 @@ CODES = {
     "question.no_content": set(),
     "question.too_long": {"length", "limit"},
     "question.bad_top_k": set(),
+    "question.bad_history": set(),
     "question.unknown_office": {"office"},
     "corpus.missing_folder": {"folder"},
     "corpus.no_documents": {"folder", "details"},
