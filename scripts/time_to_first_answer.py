@@ -1,4 +1,5 @@
-"""Seconds from `python app.py` to the first answer over its API, median of N launches.
+"""Seconds from `python app.py` to the first answer over its API, median of N launches, and the
+app's resident memory (RSS, as `ps`/`top` show it) after 20 answers.
 
 Each run starts app.py on a free loopback port, polls until the server answers, asks one
 question through gradio_client (/ask) and stops the server. By default the existing index is
@@ -23,6 +24,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "哪个部门负责知识产权质押融资？"
+
+
+RSS_ANSWERS = 20
+RSS_QUESTIONS = (QUESTION, "主要任务有哪些？", "申请专利要交多少钱？", "who handles patent navigation?")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB, from /proc (Linux)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as f:
+        kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return round(kb / 1024, 1)
 
 
 def free_port() -> int:
@@ -59,7 +71,11 @@ def one_run(index: str, corpus: str, embedder: str | None, timeout: float) -> di
         first = time.perf_counter()
         if not answer.get("found"):
             raise RuntimeError(f"unexpected answer: {answer}")
-        return {"serving_s": round(serving - start, 2), "first_answer_s": round(first - start, 2)}
+        client = Client(url, verbose=False)
+        for n in range(RSS_ANSWERS):  # the memory a user sees once the app has been used a little
+            client.predict(RSS_QUESTIONS[n % len(RSS_QUESTIONS)], 5, "", api_name="/ask")
+        return {"serving_s": round(serving - start, 2), "first_answer_s": round(first - start, 2),
+                "rss_mb": rss_mb(proc.pid)}
     finally:
         proc.terminate()
         try:
@@ -83,11 +99,12 @@ def main(argv=None) -> int:
         with tempfile.TemporaryDirectory(prefix="ttfa-index-") as tmp:
             index = tmp if args.fresh_index else args.index
             result = one_run(index, args.corpus, args.embedder, args.timeout)
-        print(f"run {n + 1}: serving after {result['serving_s']} s, first answer after {result['first_answer_s']} s",
-              file=sys.stderr)
+        print(f"run {n + 1}: serving after {result['serving_s']} s, first answer after {result['first_answer_s']} s, "
+              f"RSS after {RSS_ANSWERS} more answers {result['rss_mb']} MB", file=sys.stderr)
         runs.append(result)
     summary = {"runs": runs, "median_first_answer_s": statistics.median(r["first_answer_s"] for r in runs),
                "median_serving_s": statistics.median(r["serving_s"] for r in runs),
+               "median_rss_mb": statistics.median(r["rss_mb"] for r in runs),
                "fresh_index": args.fresh_index, "cpus": os.cpu_count()}
     print(json.dumps(summary, ensure_ascii=False))
     return 0
