@@ -6,10 +6,11 @@ value and the ten hit ids). A change of behaviour must be a decision that rewrit
 never a side effect of moving code.
 """
 import json
+from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 SNAPSHOT = ROOT / "tests" / "data" / "eval_answers_snapshot.jsonl"
 
