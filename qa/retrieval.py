@@ -69,9 +69,6 @@ class Retriever:
         self.unknown_idf = float(np.median(np.log((n - df + 0.5) / (df + 0.5)).clip(min=0.05))) if len(df) else 1.0
         self._first_path = [c.path[0] if c.path else "" for c in clauses]
 
-    def __len__(self) -> int:
-        return len(self.clauses)
-
     # ------------------------------------------------------------ ranking
     def scores(self, tokens: list[str], vector: np.ndarray | None, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
         """(BM25, dense) score of every clause; zeros for a side the mode leaves out."""
