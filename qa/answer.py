@@ -143,3 +143,45 @@ def clause_aspect_answer(question: str, clause: Clause | None, aspect: str, othe
         text = f"{citation(clause)}位于：{' › '.join(clause.path)}。"
         return Answer(question, True, "clause", text, clause.departments, None, tuple(hits))
     return clause_answer(question, "clause", hits, True)
+
+
+CONTEXT_PREFIX = "按上文理解为："
+
+
+def name_documents(answer: Answer, titles: dict[str, str]) -> Answer:
+    """The answer with every hit carrying its document's title and, in a library of several
+    documents, the sentence naming the document it quotes (《标题》二、(九)2…) — an office's
+    duties are listed document by document.
+
+    >>> c = Clause("a:一", "a", ("一、甲",), "甲", "一、甲。", kind="part")
+    >>> a = name_documents(Answer("q", True, "clause", "规划「甲」：一、甲。", hits=(Hit(c, 1.0),)),
+    ...                    {"a": "某方案", "b": "某意见"})
+    >>> a.answer, a.hits[0].doc_title
+    ('《某方案》「甲」：一、甲。', '某方案')
+    """
+    hits = tuple(replace(h, doc_title=titles.get(h.clause.doc_id, "")) for h in answer.hits)
+    answer = replace(answer, hits=hits)
+    if len(titles) < 2:
+        return answer
+    head, sep, body = answer.answer.partition("\n") if answer.answer.startswith(CONTEXT_PREFIX) else ("", "", answer.answer)
+    if answer.intent == "office_reverse" and answer.found and len({h.clause.doc_id for h in hits}) > 1:
+        body = _duties_by_document(body, hits, titles)
+    elif hits and answer.found:
+        body = body.replace("规划", f"《{titles.get(hits[0].clause.doc_id, '')}》", 1)
+    elif hits:
+        body = body.replace(NOT_COVERED, NOT_COVERED.replace("规划", "文件库"), 1).replace(
+            "最接近的条款是", f"最接近的条款是《{titles.get(hits[0].clause.doc_id, '')}》", 1)
+    else:
+        body = body.replace("规划中", "文件库中", 1)
+    return replace(answer, answer=head + sep + body)
+
+
+def _duties_by_document(body: str, hits, titles) -> str:
+    """「X是规划中 N 项任务的责任单位…：a；b」 rewritten as one list per document."""
+    lead, _, _ = body.partition("：")
+    lead = lead.replace("是规划中", "是文件库中", 1)
+    groups: dict[str, list[str]] = {}
+    for h in hits:
+        groups.setdefault(h.clause.doc_id, []).append(citation(h.clause))
+    parts = [f"《{titles.get(d, d)}》{len(cs)} 项：" + "；".join(cs) for d, cs in groups.items()]
+    return lead + "：" + "。".join(parts) + "。"

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import idf_of
-from .corpus import Corpus, load_corpus
+from .catalogue import Catalogue, Entry, short_names
+from .corpus import Corpus, home_words as _home_words, load_corpus
 from .embed import EmbedderError, UnknownEmbedder, make_embedder
 from .errors import QuestionError
 from . import answer as compose
@@ -59,7 +60,11 @@ class Engine:
         self.segmenter = segmenter or corpus.segmenter()
         self.offices = corpus.offices
         self.log = log
-        self.outline = Outline(built.clauses, {d.doc_id: d.title for d in corpus.documents})
+        titles = {d.doc_id: d.title for d in corpus.documents}
+        self.outline = Outline(built.clauses, titles)
+        self.catalogue = _catalogue(corpus, built.clauses, self.segmenter)
+        self.doc_outlines = ({d: Outline([c for c in built.clauses if c.doc_id == d], titles) for d in titles}
+                             if len(titles) > 1 else {})
         self.retriever = Retriever([built.clauses[i] for i in built.searchable], built.bm25, built.dense)
         corpus_text = "".join(c.text for c in built.clauses)
         self.typos = PinyinCorrector(self.segmenter.user_words, corpus_text)
@@ -126,7 +131,7 @@ class Engine:
 
     # ---------------------------------------------------------------- public API
     def ask(self, question, top_k: int = 5, office: str | None = None, part: str | None = None,
-            qid: str | None = None, history=()) -> Answer:
+            qid: str | None = None, history=(), doc: str | None = None) -> Answer:
         """Answer one question; raises QuestionError (a code and its params) for input that is
         not a question.
 
@@ -134,23 +139,26 @@ class Engine:
         (它的责任单位？ 那2016年呢？ 下一条) is read in their context (qa/context.py) and the answer
         says how; a complete question ignores them. The same question with the same history
         always gets the same answer: no state is kept between calls but a bounded cache.
+        `doc` keeps the answer inside one document (its file name, number or title).
         """
         check_top_k(top_k)
         text = strip_tags(clean_question(question))
         office_filter = self._office_filter(office)
+        doc_filter = self._doc_filter(doc)
         raw = sanitize(question)
-        turn = self._previous_turn(_turns(history), top_k, office, part)
+        turn = self._previous_turn(_turns(history), top_k, office, part, doc_filter)
         reading = context.read(text, turn, self.segmenter, self.offices, self.outline, self._indicator_names,
                                self.retriever.bm25.vocab)
         if reading is None:
-            result = self._answer(raw, text, top_k, office_filter, part)
+            result = self._answer(raw, text, top_k, office_filter, part, doc_filter)
         elif reading.pattern == "no_context":  # 它的责任单位？ with nothing before it
             result = Answer(raw, False, "clause", compose.NO_CONTEXT, decision=Decision("no_context"))
         elif reading.question is None:  # a clause fixed by the conversation
             result = self._in_context(raw, reading, turn, top_k)
         else:
-            result = self._answer(reading.question, reading.question, top_k, office_filter, part)
+            result = self._answer(reading.question, reading.question, top_k, office_filter, part, doc_filter)
             result = compose.read_in_context(result, raw, reading.question, reading.context_ids)
+        result = compose.name_documents(result, self.outline.titles)
         return result if qid is None else replace(result, id=qid)
 
     def _in_context(self, raw: str, reading: context.Reading, turn: context.Turn, top_k: int) -> Answer:
@@ -170,25 +178,44 @@ class Engine:
         return compose.read_in_context(replace(result, decision=decision), raw, reading.describe(),
                                        reading.context_ids)
 
-    def _answer(self, raw: str, text: str, top_k: int, office: str | None, part: str | None) -> Answer:
-        """One question on its own: the answerers decide."""
-        situation = Situation(self.query(raw, text), top_k, self.retriever.mask(office, part), self.settings,
-                              self.outline, self.retriever, self.offices, self.segmenter, self.scope,
-                              self._indicator_names, self._own_periods)
+    def _answer(self, raw: str, text: str, top_k: int, office: str | None, part: str | None,
+                doc: str | None = None) -> Answer:
+        """One question on its own: the answerers decide, inside the documents a filter or the
+        question itself names (by number, title, or an abbreviation the document defines), and
+        preferring those it names by a subject word of their title."""
+        q = self.query(raw, text)
+        docs, named = self._documents_in_play(q.lowered, doc)
+        library = self.doc_outlines.get(docs[0], self.outline) if len(docs) == 1 else self.outline
+        situation = Situation(q, top_k, self.retriever.mask(office, part, docs),
+                              self.settings, library, self.retriever, self.offices, self.segmenter, self.scope,
+                              self._indicator_names, self._own_periods, named, self.doc_outlines)
         name, result = decide(situation)
         return result if result.decision is not None else replace(result, decision=Decision(name))
 
-    def _previous_turn(self, turns: tuple[str, ...], top_k: int, office, part) -> context.Turn | None:
+    def _documents_in_play(self, text: str, doc: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(documents the answer must come from, documents to prefer): a filter's document; else
+        the documents the question names exactly; else none, preferring the documents it names by
+        a word of their title or by their kind (这个规划)."""
+        if doc is not None:
+            return (doc,), ()
+        if len(self.catalogue) < 2 or self.settings.mode != "full":
+            return (), ()
+        exact = self.catalogue.named_exactly(text)
+        if exact:
+            return exact, ()
+        return (), (self.catalogue.named_in(text) or self.catalogue.of_kind(text))
+
+    def _previous_turn(self, turns: tuple[str, ...], top_k: int, office, part, doc=None) -> context.Turn | None:
         """The previous user turn, answered in its own context (cached: in a chat it was just
         answered with the same history, so a follow-up costs about one answer)."""
         if not turns:
             return None
-        key = (turns[-context.MAX_TURNS:], top_k, office, part, self.settings)
+        key = (turns[-context.MAX_TURNS:], top_k, office, part, doc, self.settings)
         turn = self._turns.get(key)
         if turn is None:
             *earlier, last = key[0]
             try:
-                answer = self.ask(last, top_k, office, part, history=tuple(earlier))
+                answer = self.ask(last, top_k, office, part, history=tuple(earlier), doc=doc)
             except QuestionError:
                 return None  # an earlier turn that was no question gives no context
             turn = context.Turn(answer.resolved_question or strip_tags(clean_question(last)), answer)
@@ -222,6 +249,15 @@ class Engine:
         offices = self.offices.find_in(text) or self.offices.find_in(lowered)
         return Query(raw, repaired, lowered, tokens, vector, tuple(offices), plain)
 
+    def _doc_filter(self, doc: str | None) -> str | None:
+        """The document id a `doc` filter names (file name, number or title); unknown: refused."""
+        if doc is None or not str(doc).strip():
+            return None
+        found = self.catalogue.resolve(str(doc))
+        if found is None:
+            raise QuestionError("question.unknown_doc", doc=str(doc))
+        return found
+
     def _office_filter(self, office: str | None) -> str | None:
         if office is None or not str(office).strip():
             return None
@@ -229,6 +265,26 @@ class Engine:
         if canon is None:
             raise QuestionError("question.unknown_office", office=str(office))
         return canon
+
+
+def corpus_home(title: str) -> list[str]:
+    return _home_words([title])
+
+
+def _catalogue(corpus: Corpus, clauses: list[Clause], segmenter) -> Catalogue:
+    """The catalogue of the corpus's documents: title, number, and the names each document gives
+    itself (abbreviations it defines, the region its title names)."""
+    texts: dict[str, list[str]] = {}
+    for c in clauses:
+        if c.kind == "preamble" or len(texts.get(c.doc_id, ())) < 3:
+            texts.setdefault(c.doc_id, []).append(c.text)
+    entries = []
+    for d in corpus.documents:
+        regions = tuple(w for w in corpus_home(d.title) if not w.isascii() and not PERIOD.fullmatch(w))
+        entries.append(Entry(d.doc_id, d.title, getattr(d, "number", "") or "",
+                             short_names("".join(texts.get(d.doc_id, ()))) + regions,
+                             date=getattr(d, "date", "") or ""))
+    return Catalogue(entries, segmenter)
 
 
 def _say(log, line: str) -> None:

@@ -5,7 +5,7 @@ in qa/messages.py; the CLI and the app render the same code in the user's langua
 `qa.messages.render(error, lang)`.
 
 Codes (params): question.not_text, question.wrong_encoding, question.empty, question.no_content,
-question.too_long (length, limit), question.bad_top_k, question.unknown_office (office);
+question.too_long (length, limit), question.bad_top_k, question.unknown_office (office), question.unknown_doc (doc);
 corpus.missing_folder (folder), corpus.no_documents (folder, details); embedder.unknown (spec),
 embedder.cannot_load (spec, reason).
 """

@@ -47,6 +47,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "规划中没有这个单位：{office}。请从列表中选择，或输入规划中的简称。",
         "en": "unknown office '{office}'; choose one of the offices the plan names",
     },
+    "question.unknown_doc": {
+        "zh": "文件库中没有这份文件：{doc}。请用文件名、文号（如 国发〔2019〕4号）或标题，`python -m qa docs` 可列出全部文件。",
+        "en": "unknown document '{doc}'; name it by file name, number (e.g. 国发〔2019〕4号) or title (python -m qa docs lists them)",
+    },
     "corpus.missing_folder": {
         "zh": "找不到规划文件夹 {folder}，请把规划的 .txt 文件放在那里。",
         "en": "corpus folder {folder} does not exist; put plan .txt files there",

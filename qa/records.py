@@ -67,10 +67,12 @@ class Document:
 class Hit:
     clause: Clause
     score: float
+    doc_title: str = ""      # the title of the clause's document, filled in by the engine
 
     def to_json(self) -> dict:
         c = self.clause
-        return {"clause_id": c.id, "doc_id": c.doc_id, "path": list(c.path), "title": c.title,
+        return {"clause_id": c.id, "doc_id": c.doc_id, "doc_title": self.doc_title, "path": list(c.path),
+                "title": c.title,
                 "text": c.text, "departments": list(c.departments), "number": c.number,
                 "kind": c.kind, "score": round(float(self.score), 4)}
 

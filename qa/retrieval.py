@@ -68,6 +68,7 @@ class Retriever:
         n = bm25.n_docs
         self.unknown_idf = float(np.median(np.log((n - df + 0.5) / (df + 0.5)).clip(min=0.05))) if len(df) else 1.0
         self._first_path = [c.path[0] if c.path else "" for c in clauses]
+        self._doc_of = [c.doc_id for c in clauses]
 
     # ------------------------------------------------------------ ranking
     def scores(self, tokens: list[str], vector: np.ndarray | None, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
@@ -84,8 +85,10 @@ class Retriever:
         return bm, dn
 
     def rank(self, tokens: list[str], vector: np.ndarray | None, settings: Settings,
-             allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Fused ranking: [(position in `clauses`, score)], best first; `allowed` masks positions."""
+             allowed: np.ndarray | None = None, prefer: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Fused ranking: [(position in `clauses`, score)], best first; `allowed` masks positions;
+        `prefer` marks positions (the documents a question names by a title word) whose fused
+        score is raised by `settings.named_doc_boost`."""
         n = len(self.clauses)
         allowed = np.ones(n, dtype=bool) if allowed is None else allowed
         if not allowed.any():
@@ -100,20 +103,28 @@ class Retriever:
             fused = dn[cand]
         else:
             fused = fuse(bm[cand], dn[cand], dn[allowed], settings)
+        if prefer is not None and prefer[cand].any() and not prefer[cand].all():
+            fused = fused * np.where(prefer[cand], 1.0 + settings.named_doc_boost, 1.0)
         order = np.argsort(-fused, kind="stable")
         return [(int(cand[k]), float(fused[k])) for k in order]
 
-    def mask(self, office: str | None = None, part: str | None = None) -> np.ndarray | None:
-        """Positions a filter keeps: clauses naming `office` (canonical) and under part `part`."""
-        if office is None and not part:
+    def mask(self, office: str | None = None, part: str | None = None, docs=None) -> np.ndarray | None:
+        """Positions a filter keeps: clauses naming `office` (canonical), under part `part`, and
+        in one of `docs` (document ids)."""
+        if office is None and not part and not docs:
             return None
-        keep = np.ones(len(self.clauses), dtype=bool)
+        keep = self.in_docs(docs) if docs else np.ones(len(self.clauses), dtype=bool)
         for j, c in enumerate(self.clauses):
             if office is not None and office not in c.departments:
                 keep[j] = False
             if part and not self._first_path[j].startswith(str(part)):
                 keep[j] = False
         return keep
+
+    def in_docs(self, docs) -> np.ndarray:
+        """Positions of the clauses of the documents `docs`."""
+        wanted = set(docs)
+        return np.fromiter((d in wanted for d in self._doc_of), dtype=bool, count=len(self.clauses))
 
     def hits(self, ranked: list[tuple[int, float]], k: int) -> list[Hit]:
         return [Hit(self.clauses[p], s) for p, s in ranked[:k]]

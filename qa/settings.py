@@ -30,6 +30,8 @@ class Settings:
     dense_weight: float = 0.3     # chosen by `python -m qa eval --sweep`
     rrf_k: int = 60
     candidates: int = 200         # best of each ranking kept before fusing (partial sort)
+    # documents: a question naming a document by a word of its title prefers that document's clauses
+    named_doc_boost: float = 0.15
     # the not-found rule, calibrated by `python -m qa eval --calibrate`
     min_coverage: float = 0.32
     min_dense: float = 0.86

@@ -40,13 +40,37 @@ class Situation:
     k: int
     mask: np.ndarray | None
     settings: Settings
-    outline: object          # qa.outline.Outline
+    library: object          # qa.outline.Outline of the documents in play (a filter's or the question's, else all)
     retriever: object        # qa.retrieval.Retriever
     offices: object          # qa.offices.OfficeTable
     segmenter: object        # qa.segment.Segmenter
     scope: object            # qa.scope.Scope
     indicator_names: dict = field(default_factory=dict)   # row id → {name term: weight}
     own_periods: tuple = ()  # plan periods the documents' titles name
+    named: tuple = ()        # documents the question names by a title word or its kind: preferred
+    doc_outlines: dict = field(default_factory=dict)   # doc id → its own Outline (libraries of 2+)
+
+    @cached_property
+    def outline(self):
+        """The outline an exact look-up (a clause number, a heading, an indicator row) reads: the
+        one document in play — named by the question or a filter, else the document of the best
+        clause — so 二(三) or 总体要求 means that document's, not the first document's."""
+        if not self.doc_outlines or self.library_docs != tuple(self.doc_outlines):
+            return self.library   # one document, or a filter's / the question's own
+        if len(self.named) == 1:
+            return self.doc_outlines[self.named[0]]
+        if self.ranked:
+            return self.doc_outlines.get(self.retriever.clauses[self.ranked[0][0]].doc_id, self.library)
+        return self.library
+
+    @cached_property
+    def library_docs(self) -> tuple:
+        """The documents in play, in corpus order."""
+        return tuple(dict.fromkeys(c.doc_id for c in self.library.clauses))
+
+    @cached_property
+    def prefer(self) -> np.ndarray | None:
+        return self.retriever.in_docs(self.named) if self.named else None
 
     @cached_property
     def asks_department(self) -> bool:
@@ -58,7 +82,7 @@ class Situation:
 
     @cached_property
     def ranked(self) -> list[tuple[int, float]]:
-        return self.retriever.rank(self.q.tokens, self.q.vector, self.settings, self.mask)
+        return self.retriever.rank(self.q.tokens, self.q.vector, self.settings, self.mask, self.prefer)
 
     @cached_property
     def candidates(self) -> list[tuple[int, float]]:

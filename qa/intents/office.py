@@ -40,4 +40,4 @@ def answer(s) -> Answer | None:
     if not asks_about_office(s):
         return None
     office = q.offices[0]
-    return compose.office_answer(q.raw, office, s.outline.office_clauses(office), s.offices.get(office))
+    return compose.office_answer(q.raw, office, s.library.office_clauses(office), s.offices.get(office))

@@ -7,11 +7,11 @@ ClauseRef(part='二', section='九', item='2')
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import answer as compose
 from ..parse import CN_NUM, cn_to_int, int_to_cn
-from ..records import Answer, Clause
+from ..records import Answer, Clause, Hit
 
 _CN = f"[{CN_NUM}]+"
 
@@ -94,5 +94,14 @@ def answer(s) -> Answer | None:
     ref = clause_reference(s.q.lowered)
     if ref is None:
         return None
-    target = resolve_reference(ref, s.outline.by_local)
-    return compose.reference_answer(s.q.raw, target, s.outline.children(target), s.k)
+    outlines = [s.library]
+    if s.doc_outlines and s.library_docs == tuple(s.doc_outlines):  # no document named: each in turn
+        order = list(s.named) + [d for d in s.doc_outlines if d not in s.named]
+        outlines = [s.doc_outlines[d] for d in order]
+    targets = [t for t in (resolve_reference(ref, o.by_local) for o in outlines) if t is not None]
+    target = targets[0] if targets else None
+    answer = compose.reference_answer(s.q.raw, target, s.library.children(target), s.k)
+    if len(targets) > 1:  # the same number in other documents: offered after the first
+        extra = tuple(Hit(t, 0.8) for t in targets[1:])
+        answer = replace(answer, hits=(answer.hits[:1] + extra + answer.hits[1:])[: max(s.k, len(targets))])
+    return answer
