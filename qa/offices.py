@@ -1,7 +1,7 @@
 """Responsible offices: reading them out of clause text, and naming them consistently.
 
-`parse_departments` reads the two ways plans write offices — (责任单位:A、B) and (A、B负责),
-the first listed being the lead — and knows no office. `OfficeTable` is the data in
+`parse_departments` reads the office notes plans write — (责任单位:A、B), (A、B负责) and the other
+forms `office_notes` knows — and knows no office. `OfficeTable` is the data in
 corpus/offices.json: canonical names with full names, aliases and English names, so that
 省科技厅, 科技厅 and 吉林省科学技术厅 are one office for the router, the filters and the UI.
 Offices a document names but the table lacks are still used, under the name as written.
@@ -13,19 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_RESPONSIBLE = re.compile(r"\(\s*(?:责任单位|牵头单位|负责单位)\s*[:]\s*([^()]{1,400}?)\s*\)")
-_TRAILING = re.compile(r"\(\s*([^()]{2,400}?)\s*(?:牵头负责|负责|牵头)\s*\)")
-# 和 joins two offices when the name before it ends like an office (…厅, …局, …委, …海关, …政府) or
-# the one after it begins like one (省…, 市…, 国家…, 各…); inside a name (工业和信息化部,
-# 人力资源和社会保障厅) it is preceded by an ordinary word and stays.
-_OFFICE_END = "厅局委办部署行会院室心馆处所社司队站关府团联组台校"
-_OFFICE_START = "省|市|县|国家|国务院|中国|中央|中共|全国|各|人民"
-_SPLIT = re.compile(rf"[、,;，；]|及|(?<=[{_OFFICE_END}])和|和(?={_OFFICE_START})")
-_NOISE = re.compile(r"^(?:按职责分工|分别|会同|配合|参与|共同)|(?:等|等部门|按职责分工|分别|配合|参与|牵头)$")
+from .office_notes import note_offices
 
 
 def parse_departments(text: str) -> list[str]:
-    """Offices named in a clause, in the order written, without duplicates.
+    """Offices named in a clause's office notes, in the order written, without duplicates
+    (the forms are read by `office_notes`).
 
     >>> parse_departments("…(责任单位:省科技厅、省财政厅)")
     ['省科技厅', '省财政厅']
@@ -34,21 +27,7 @@ def parse_departments(text: str) -> list[str]:
     >>> parse_departments("(省发展改革委和广州海关负责)")
     ['省发展改革委', '广州海关']
     """
-    out: list[str] = []
-    for pattern in (_RESPONSIBLE, _TRAILING):
-        for m in pattern.finditer(text):
-            for part in _SPLIT.split(m.group(1)):
-                name = part.strip()
-                while True:
-                    cleaned = _NOISE.sub("", name).strip()
-                    if cleaned == name:
-                        break
-                    name = cleaned
-                if 2 <= len(name) <= 30 and name not in out:
-                    out.append(name)
-        if out:
-            break
-    return out
+    return note_offices(text)
 
 
 @dataclass(frozen=True)

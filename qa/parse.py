@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .offices import parse_departments
+from .docmeta import body_end, read_header
+from .listings import header_at, indicator_at, office_column, table_rows
+from .office_notes import find_notes, note_offices, split_names
 from .records import Clause, Document
 from .textnorm import fold, squeeze
 
@@ -25,6 +27,10 @@ TERMINAL = tuple("。!?;:)」”…")
 SENTENCE_END = tuple("。!?;)」”…")
 TITLE_END = re.compile(r"[。;:!?]")
 NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
+NOTES = re.compile(r"^注\s*:\s*$")
+# a document that says its first-listed office leads (排在第一位的部门为牵头部门)
+FIRST_LEADS = re.compile(r"(?:排在?第一(?:位|个)?|排序第一|位列第一|列第一位?|排名第一|排名首位|排在首位)的?"
+                         r"(?:部门|单位)?(?:为|是)牵头")
 
 
 class ParseError(ValueError):
@@ -63,7 +69,8 @@ def int_to_cn(n: int) -> str:
 
 
 def _marker(line: str):
-    for kind, pattern in (("part", PART), ("section", SECTION), ("item", ITEM), ("principle", PRINCIPLE)):
+    for kind, pattern in (("part", PART), ("section", SECTION), ("item", ITEM), ("principle", PRINCIPLE),
+                          ("notes", NOTES)):
         m = pattern.match(line)
         if m:
             return kind, m
@@ -118,6 +125,7 @@ class _Node:
     children: list["_Node"] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
     number: str = ""
+    offices: tuple[str, ...] | None = None   # from a table's office cell rather than the text
 
     def path(self) -> tuple[str, ...]:
         node, out = self, []
@@ -127,20 +135,14 @@ class _Node:
         return tuple(reversed(out))
 
 
-def _locate_body(lines: list[str]) -> tuple[int, int]:
-    """Index of the first outline line and of the title line above the preamble (-1 if none)."""
+def _locate_body(lines: list[str]) -> int:
+    """Index of the first outline line."""
     start = next((i for i, l in enumerate(lines) if PART.match(l) and PART.match(l).group(1) == "一"), None)
     if start is None:
         start = next((i for i, l in enumerate(lines) if SECTION.match(l) or ITEM.match(l)), None)
     if start is None:
         raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
-    title_at = -1
-    for i in range(start - 1, -1, -1):
-        line = lines[i]
-        if not line.endswith(TERMINAL) and 6 <= len(line) <= 80 and not re.search(r"\d{4}[-年]\d", line):
-            title_at = i
-            break
-    return start, title_at
+    return start
 
 
 def _table_cells(lines: list[str], start: int) -> tuple[list[str], int]:
@@ -179,6 +181,28 @@ def _column_name(header: str) -> str:
     return m.group(1) if m else h
 
 
+def join_bare_markers(lines: list[str]) -> list[str]:
+    """A marker alone on its line ((四), 一、) takes the short label lines below it as its heading,
+    as tables laid out one cell per line write it.
+
+    >>> join_bare_markers(["(十四)", "", "医务人员", "", "满意度", "", "55.医务人员满意度▲"])
+    ['(十四)医务人员满意度', '', '', '', '', '', '55.医务人员满意度▲']
+    """
+    out = list(lines)
+    for i, line in enumerate(out):
+        found = _marker(line)
+        if found is None or found[0] not in ("part", "section") or found[1].group(2):
+            continue
+        j = i + 1
+        while j < len(out) and (not out[j] or (len(out[j]) <= 10 and not TITLE_END.search(out[j])
+                                                 and _marker(out[j]) is None and not NUMERIC.match(out[j]))):
+            if out[j]:
+                out[i] += out[j]
+                out[j] = ""
+            j += 1
+    return out
+
+
 def parse_document(text: str, doc_id: str) -> Document:
     """Parse a plan's text into clauses; raises ParseError when no outline is recognisable.
 
@@ -187,25 +211,74 @@ def parse_document(text: str, doc_id: str) -> Document:
     >>> doc.title, [(c.id, c.number, c.departments) for c in doc.clauses]
     ('某省知识产权规划', [('d:一', '一', ()), ('d:一.1', '一1', ('省科技厅', '省公安厅'))])
     """
-    lines = [squeeze(l) for l in fold(text).splitlines()]
-    start, title_at = _locate_body(lines)
-    title = lines[title_at] if title_at >= 0 else doc_id
+    lines = join_bare_markers([squeeze(l) for l in fold(text).splitlines()])
+    start = _locate_body(lines)
+    header = read_header(lines, start)
+    title_at = header.title_at
+    title = header.title or doc_id
     preamble = [l for l in join_broken_lines(lines[title_at + 1:start]) if l.endswith(TERMINAL) and len(l) >= 20]
+    if preamble and preamble[0].endswith(":") and "。" not in preamble[0]:
+        preamble = preamble[1:]  # the addressees (各省、自治区、直辖市人民政府,…:) are not the preamble
 
     root = _Node("root", "", "", title, None)
     pre = _Node("preamble", "序", "前言", "前言", root, paragraphs=preamble)
     if preamble:
         root.children.append(pre)
-    body = lines[start:]
-    # the table is cut out first so that its cells are never joined into paragraphs
-    current: _Node = root
+    end, marks = body_end(lines, start)
+    _read_outline(lines[start:end], root, root)
+    for n, at in enumerate(marks):
+        stop = marks[n + 1] if n + 1 < len(marks) else len(lines)
+        _read_attachment(lines[at:stop], root, "附件" if len(marks) == 1 else f"附件{n + 1}")
+    if not any(c.kind not in ("preamble", "attachment") for c in root.children):
+        raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
+    _split_measures(root)
+    first_leads = bool(FIRST_LEADS.search(fold(text)))
+    return Document(doc_id, title, tuple(_to_clauses(root, doc_id, first_leads)), number=header.number,
+                    date=header.date, issuer=header.issuer, notice=header.notice)
+
+
+def _read_attachment(lines: list[str], root: "_Node", key: str) -> None:
+    """An attachment after the body: its title, then an outline, a 序号 table or an indicator list."""
+    i = 1
+    while i < len(lines) and not lines[i]:
+        i += 1
+    j = i
+    while j < len(lines) and lines[j] and _marker(lines[j]) is None and not lines[j].endswith(TERMINAL) \
+            and header_at(lines, j) is None and j - i < 3:
+        j += 1
+    name = "".join(lines[i:j]) or key
+    node = _Node("attachment", key, f"{key}:{name}", name, root)
+    root.children.append(node)
+    _read_outline(lines[j:], node, root)
+
+
+def _read_outline(body: list[str], top: "_Node", root: "_Node") -> None:
+    """Place the lines of a body (or an attachment under `top`) in the outline."""
+    current: _Node = top
     i = 0
     logical: list[tuple[str, object]] = []
+    columns: list[str] = []
     while i < len(body):
         compact = body[i].replace(" ", "")
-        if compact.startswith("指标") and len(compact) <= 12:
+        # the table is cut out first so that its cells are never joined into paragraphs
+        if compact.startswith("指标") and len(compact) <= 12 and not TITLE_END.search(compact) and top is root:
             cells, i = _table_cells(body, i)
             logical.append(("table", cells))
+            continue
+        head = header_at(body, i) if top is not root and not _marker(body[i]) else None
+        if head is not None:
+            columns, i = head
+            if columns[0] == "序号":
+                rest = body[i:]
+                cut = next((k for k, l in enumerate(rest) if NOTES.match(l)), len(rest))
+                logical.extend(("row", (columns, r)) if not isinstance(r, str) else ("line", r)
+                               for r in table_rows(columns, rest[:cut]))
+                i += cut
+            continue
+        found = indicator_at(body, i, columns) if ITEM.match(body[i]) else None
+        if found is not None:
+            logical.append(("indicator", found))
+            i = found.end
             continue
         logical.append(("line", body[i]))
         i += 1
@@ -222,6 +295,17 @@ def parse_document(text: str, doc_id: str) -> Document:
     for kind, payload in logical:
         if kind == "line":
             pending.append(payload)
+            continue
+        if kind == "indicator":
+            flush()
+            node = _attach(payload.line, current, root)
+            node.kind, node.title, node.values, node.paragraphs = "indicator", payload.name, payload.values, []
+            node.heading = f"{node.key}.{payload.name}"
+            current = node
+            continue
+        if kind == "row":
+            flush()
+            current = _add_row(*payload, current)
             continue
         # the table's caption is the short unpunctuated line just before it
         caption = "主要指标"
@@ -242,9 +326,55 @@ def parse_document(text: str, doc_id: str) -> Document:
             values = {_column_name(h): v for h, v in zip(header[1:], row[1:])}
             table.children.append(_Node("indicator", str(n), row[0], row[0], table, values=values))
     flush()
-    if not any(c.kind != "preamble" for c in root.children):
-        raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
-    return Document(doc_id, title, tuple(_to_clauses(root, doc_id)))
+
+
+def _add_row(columns: list[str], row, current: "_Node") -> "_Node":
+    """A row of a 序号 table becomes an item under its group; its offices are its office cell."""
+    parent = current
+    while parent.kind not in ("part", "attachment", "root"):
+        parent = parent.parent
+    names = list(row.values)
+    name = row.values.get(names[0], "") if names else ""
+    office_col = office_column(columns)
+    body = [v for k, v in row.values.items() if k not in (names[0], office_col)]
+    text = f"{row.serial}.{name}。" + "".join(v if v.endswith(TERMINAL) else v + "。" for v in body[:1])
+    notes = ";".join(f"{k}:{v}" for k, v in row.values.items() if k != names[0] and v not in body[:1])
+    if notes:
+        text += f"({notes})"
+    node = _Node("item", row.serial, f"{row.serial}.{name}", name, parent, paragraphs=[text],
+                 values=dict(row.values))
+    if office_col:
+        node.offices = tuple(split_names(row.values.get(office_col, "")))
+    parent.children.append(node)
+    return node
+
+
+def _split_measures(node: "_Node") -> None:
+    """A leaf whose text has several office notes becomes one measure per note: each note is for
+    the sentences before it (back to the previous note)."""
+    for child in node.children:
+        if child.children:
+            _split_measures(child)
+            continue
+        if child.kind not in ("part", "section", "item", "principle"):
+            continue
+        text = "".join(child.paragraphs)
+        notes = find_notes(text)
+        if len(notes) < 2:
+            continue
+        cuts = [0] + [n.end for n in notes]
+        pieces = [text[a:b] for a, b in zip(cuts, cuts[1:])]
+        tail = text[cuts[-1]:]
+        if TITLE_END.search(tail):
+            pieces.append(tail)
+        else:
+            pieces[-1] += tail
+        for k, piece in enumerate(pieces, 1):
+            body = piece.strip()
+            found = _marker(body)
+            head = found[1].group(found[1].lastindex) if found else body
+            title = _short_title(head)
+            child.children.append(_Node("measure", str(k), title, title, child, paragraphs=[body]))
 
 
 def _attach(para: str, current: "_Node", root: "_Node") -> "_Node":
@@ -264,11 +394,13 @@ def _attach(para: str, current: "_Node", root: "_Node") -> "_Node":
         target.paragraphs.append(para)
         return target
     kind, m = found
-    levels = {"part": 1, "section": 2, "item": 3, "principle": 3}
+    levels = {"part": 1, "notes": 1, "section": 2, "item": 3, "principle": 3, "indicator": 3}
     parent = current
-    while parent.kind != "root" and levels.get(parent.kind, 0) >= levels[kind]:
+    while parent.kind not in ("root", "attachment") and levels.get(parent.kind, 0) >= levels[kind]:
         parent = parent.parent
-    if kind == "part":
+    if kind == "notes":
+        key, marker = "注", "注"
+    elif kind == "part":
         key, marker = m.group(1), f"{m.group(1)}、"
     elif kind == "section":
         key, marker = m.group(1), f"({m.group(1)})"
@@ -276,9 +408,9 @@ def _attach(para: str, current: "_Node", root: "_Node") -> "_Node":
         key, marker = m.group(1), f"{m.group(1)}."
     else:
         key, marker = str(sum(c.kind == "principle" for c in parent.children) + 1), "——"
-    rest = m.group(m.lastindex)
-    title = _short_title(rest)
-    heading = marker + title
+    rest = m.group(m.lastindex) if m.lastindex else ""
+    title = _short_title(rest) if rest else marker
+    heading = marker + title if rest else marker
     node = _Node(kind, key, heading, title, parent, paragraphs=[para])
     parent.children.append(node)
     return node
@@ -298,12 +430,12 @@ def _number(node: "_Node") -> str:
             out += f"({p.key})"
         elif p.kind in ("item", "principle", "indicator"):
             out += p.key if p.kind != "principle" else f"——{p.key}"
-        elif p.kind == "table":
-            out = p.key
+        elif p.kind in ("table", "attachment", "notes"):
+            out = p.key if p.kind != "notes" else out + p.key
     return out
 
 
-def _to_clauses(root: "_Node", doc_id: str) -> list[Clause]:
+def _to_clauses(root: "_Node", doc_id: str, first_leads: bool = False) -> list[Clause]:
     out: list[Clause] = []
     seen: dict[str, int] = {}
 
@@ -321,12 +453,28 @@ def _to_clauses(root: "_Node", doc_id: str) -> list[Clause]:
                 text = child.heading
             if child.children:
                 text += " 包括:" + ";".join(c.heading for c in child.children)
+            offices, lead = (), ""
+            if not child.children:
+                offices, lead = _offices(child, text, first_leads)
             out.append(Clause(
                 id=f"{doc_id}:{local}", doc_id=doc_id, path=child.path(), title=child.title,
-                text=text, departments=tuple(parse_departments(text)) if not child.children else (),
-                kind=child.kind, number=_number(child), values=dict(child.values),
-                order=len(out), has_children=bool(child.children)))
+                text=text, departments=offices, kind=child.kind, number=_number(child),
+                values=dict(child.values), order=len(out), has_children=bool(child.children), lead=lead))
             walk(child, child_keys)
 
     walk(root, ())
     return out
+
+
+def _offices(node: "_Node", text: str, first_leads: bool) -> tuple[tuple[str, ...], str]:
+    """A leaf's offices in written order and its lead office: the one its note says leads (牵头),
+    else the first listed when the document says the first listed leads, else none."""
+    if node.offices is not None:
+        offices, lead = node.offices, ""
+    else:
+        notes = find_notes(text)
+        offices = tuple(note_offices(text))
+        lead = next((n.lead for n in notes if n.lead), "")
+    if not lead and first_leads and offices:
+        lead = offices[0]
+    return offices, lead

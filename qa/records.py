@@ -34,6 +34,7 @@ class Clause:
     values: dict[str, str] = field(default_factory=dict)
     order: int = 0
     has_children: bool = False
+    lead: str = ""                 # the lead office when the document says which one leads
 
     @property
     def searchable(self) -> bool:
@@ -51,16 +52,23 @@ class Clause:
         data = dict(data)
         data["path"] = tuple(data["path"])
         data["departments"] = tuple(data["departments"])
+        data.setdefault("lead", "")
         return cls(**data)
 
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed plan: its title and its clauses in plan order (containers included)."""
+    """A parsed plan: its title and its clauses in plan order (containers included), with what
+    its title and signature blocks say: number (国发〔2019〕4号), date (2019年1月24日), issuer,
+    and the covering notice's title when the document is the attachment of one."""
 
     doc_id: str
     title: str
     clauses: tuple[Clause, ...]
+    number: str = ""
+    date: str = ""
+    issuer: str = ""
+    notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,8 +80,8 @@ class Hit:
     def to_json(self) -> dict:
         c = self.clause
         return {"clause_id": c.id, "doc_id": c.doc_id, "doc_title": self.doc_title, "path": list(c.path),
-                "title": c.title,
-                "text": c.text, "departments": list(c.departments), "number": c.number,
+                "title": c.title, "text": c.text, "departments": list(c.departments),
+                "lead_department": c.lead, "number": c.number,
                 "kind": c.kind, "score": round(float(self.score), 4)}
 
 

@@ -1,0 +1,123 @@
+"""The title block and the signature block of a document of the genre: title, number, date, issuer.
+
+A document opens with its title (a web page may break it over two or three lines), its number
+(国发〔2019〕4号), the addressees and, for a covering notice (关于印发…的通知), the notice text, the
+signature and then the attachment's own title: that last title is the document's subject. The body
+closes with a signature block (issuer, 成文 date, (此件公开发布)) and may be followed by attachments
+(a line 附件 or 附件2 alone). Everything here is read by the shape of lines, never by their words
+about one document.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(][12]\d{3}[〕\])]\d{1,4}号")
+DATE_LINE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+LABELLED_DATE = re.compile(r"(?:成文日期|发布日期|印发日期)\s*:\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+ATTACHMENT = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)$")
+_TERMINAL = tuple("。!?;:)」”…")
+_CHROME = re.compile(r"[|>【】:]|\d{4}[-年]\d")
+_ISSUER_END = ("国务院", "办公厅", "人民政府", "委员会", "部", "委", "局", "厅", "办", "署", "院", "会", "行")
+_GENRE_END = re.compile(r"(?:通知|意见|决定|方案|规划|办法|纲要|计划|措施|细则|规定|批复|函|报告|公告|通告|条例|指引"
+                        r"|要点|清单|指标|目录|标准)$")
+_OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d))")
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the title block says; `title_at` is the index of the title's last line (-1: none)."""
+
+    title: str = ""
+    title_at: int = -1
+    notice: str = ""       # the covering notice's own title, when the title is an attachment's
+    number: str = ""
+    date: str = ""
+    issuer: str = ""
+
+
+def _title_like(line: str) -> bool:
+    return (2 <= len(line) <= 80 and not line.endswith(_TERMINAL) and not _CHROME.search(line)
+            and not NUMBER.fullmatch(line) and not _OUTLINE.match(line))
+
+
+def _complete(line: str) -> bool:
+    """A line that ends the way a title of the genre ends (…的通知, …意见, …规划)."""
+    return bool(_GENRE_END.search(line))
+
+
+def _title_lines(lines: list[str], end: int) -> tuple[int, int]:
+    """(first, last) index of the last title before line `end`, with the lines a web page broke
+    it into joined back (at most three); (-1, -1) if there is none."""
+    last = next((i for i in range(end - 1, -1, -1) if _title_like(lines[i]) and len(lines[i]) >= 4), -1)
+    if last < 0:
+        return -1, -1
+    first = last
+    while first > 0 and last - first < 2 and _title_like(lines[first - 1]) and not _complete(lines[first - 1]):
+        first -= 1
+    return first, last
+
+
+def _notice(lines: list[str], end: int) -> str:
+    """The first title naming what it is about (…关于…), joined over at most three lines."""
+    for i in range(end):
+        if "关于" in lines[i] and _title_like(lines[i]):
+            j = i
+            while not _complete(lines[j]) and j + 1 < end and j - i < 2 and _title_like(lines[j + 1]):
+                j += 1
+            return "".join(lines[i:j + 1])
+    return ""
+
+
+def _date(m: re.Match) -> str:
+    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+
+
+def read_header(lines: list[str], start: int) -> Header:
+    """Title, number, date and issuer of a document whose outline starts at line `start`.
+
+    >>> h = read_header(["国务院关于推进", "某某工作的意见", "国发〔2030〕9号", "", "各省人民政府:", "一、总体要求"], 5)
+    >>> h.title, h.number, h.title_at
+    ('国务院关于推进某某工作的意见', '国发〔2030〕9号', 1)
+    >>> h = read_header(["某省人民政府关于印发某某", "规划的通知", "某省人民政府", "2030年3月1日", "", "某某规划", "一、目标"], 6)
+    >>> h.title, h.notice, h.date, h.issuer
+    ('某某规划', '某省人民政府关于印发某某规划的通知', '2030年3月1日', '某省人民政府')
+    """
+    first, last = _title_lines(lines, start)
+    title = "".join(lines[first:last + 1]) if last >= 0 else ""
+    notice = _notice(lines, start)
+    number = next((m.group(0) for line in lines[:start] for m in [NUMBER.search(line)] if m), "")
+    date, issuer = "", ""
+    for i, line in enumerate(lines):
+        m = DATE_LINE.match(line)
+        if m:
+            date = _date(m)
+            above = lines[i - 1] if i else ""
+            if above and len(above) <= 30 and _title_like(above) and above.endswith(_ISSUER_END):
+                issuer = above
+            break
+    if not date:
+        date = next((_date(m) for line in lines for m in [LABELLED_DATE.search(line)] if m), "")
+    head = notice or title
+    if not issuer and "关于" in head and head.index("关于") <= 30:
+        issuer = head[:head.index("关于")]
+    return Header(title, last, notice if notice != title else "", number, date, issuer)
+
+
+def body_end(lines: list[str], start: int) -> tuple[int, list[int]]:
+    """Where the body after `start` ends (its signature block, or the first attachment) and the
+    line index of each attachment marker (附件, 附件2 alone on a line).
+
+    >>> body_end(["一、甲", "做好工作。", "国务院", "2030年1月2日", "(此件公开发布)", "附件", "清单"], 0)
+    (2, [5])
+    """
+    marks = [i for i in range(start, len(lines)) if ATTACHMENT.match(lines[i].replace(" ", ""))]
+    limit = marks[0] if marks else len(lines)
+    date_at = next((i for i in range(start, limit) if DATE_LINE.match(lines[i])), None)
+    end = date_at if date_at is not None else limit
+    # the issuer and the list of attachments above the date belong to the signature block
+    while end - 1 > start and (not lines[end - 1] or lines[end - 1].startswith("附件")
+                               or (date_at is not None and len(lines[end - 1]) <= 40
+                                   and not lines[end - 1].endswith(_TERMINAL) and not _OUTLINE.match(lines[end - 1]))):
+        end -= 1
+    return end, marks

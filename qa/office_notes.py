@@ -1,0 +1,164 @@
+"""Office notes: the parentheses in which plans of the genre name who carries a measure out.
+
+The genre writes them in a handful of shapes, each closing the sentences before it:
+(责任单位:A、B), (负责部门:A、B;适用范围:…), (牵头单位:A;配合单位:B), (A、B负责),
+(A、B等负责), (A、B按职责分工负责), (A、B和各有关省级人民政府负责), (A、B,各省级人民政府按职责分工
+负责), (A牵头,B、C参与) and (A指导). `find_notes` returns every such parenthesis with its span, its
+offices in written order and its lead office when the note says which one leads (牵头).
+A parenthesis counts only where a note stands: right after a sentence's end or right before one
+(or at the end of the text), so an aside inside a sentence such as (技工院校内由X负责), is never one.
+Nothing here knows an office: names are recognised by the shape of the note, not by a list.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# labels of a labelled note; the lead label's offices lead, the others take part
+_LABEL = re.compile(r"^(责任单位|责任部门|负责单位|负责部门|牵头单位|牵头部门|实施单位|实施部门|主管部门|指导部门"
+                    r"|配合单位|配合部门|参与单位|参与部门)\s*:")
+_LEAD_LABEL = ("牵头单位", "牵头部门")
+# any other label (适用范围:, 完成时限:) ends the list of offices
+_OTHER_LABEL = re.compile(r"[;,]\s*[\u4e00-\u9fff]{2,6}\s*:")
+# the verb a bare note ends with; 牵头 (alone or before 负责) marks the lead group
+_VERB = re.compile(r"(?:等部门|等单位|等)?\s*(?:按职责分工|按照职责分工|分别|共同|牵头)?\s*"
+                   r"(牵头负责|牵头|负责|指导|参与|配合|落实)$")
+# 和 joins two offices when the name before it ends like an office (…厅, …局, …委, …海关, …政府) or
+# the one after it begins like one (省…, 市…, 国家…, 各…); inside a name (工业和信息化部,
+# 人力资源和社会保障厅) it is preceded by an ordinary word and stays.
+_OFFICE_END = "厅局委办部署行会院室心馆处所社司队站关府团联组台校"
+_OFFICE_START = "省|市|县|国家|国务院|中国|中央|中共|全国|各|人民"
+_SPLIT = re.compile(rf"[、,;]|及|(?<=[{_OFFICE_END}])和|和(?={_OFFICE_START})")
+_NOISE = re.compile(r"^(?:按职责分工|按照职责分工|分别|会同|配合|参与|共同|由)|"
+                    r"(?:等有关部门|等部门|等单位|等|按职责分工|按照职责分工|分别|配合|参与|牵头|负责|指导|共同)$")
+_SENTENCE_END = "。;!?"
+# how the name of an office, a government or a body of offices ends (部门, 单位, 人民政府, 海关 …)
+_NAME_END = set(_OFFICE_END + "门位构市县州盟区")
+_NOT_A_NAME = re.compile(r"[。:!?《》“”\"]|\d{4}年")
+
+
+@dataclass(frozen=True)
+class OfficeNote:
+    """One office parenthesis: where it is in the text, the offices it names, the lead if said."""
+
+    start: int
+    end: int
+    offices: tuple[str, ...]
+    lead: str = ""
+
+
+def parentheses(text: str):
+    """(start, end, inner text) of every outermost balanced parenthesis, in order.
+
+    >>> [t for _, _, t in parentheses("甲(乙(丙)丁)戊(己)")]
+    ['乙(丙)丁', '己']
+    """
+    depth, opened = 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                yield opened, i + 1, text[opened + 1:i]
+
+
+def split_names(listing: str) -> list[str]:
+    """The offices of a list as written: 、 , ; 及 and 和 between offices split it; 等 and
+    manner words (按职责分工, 分别, 参与) are dropped.
+
+    >>> split_names("海关总署、商务部等")
+    ['海关总署', '商务部']
+    >>> split_names("文化和旅游部和各有关省级人民政府")
+    ['文化和旅游部', '各有关省级人民政府']
+    """
+    out: list[str] = []
+    for part in _SPLIT.split(listing):
+        name = part.strip()
+        while True:
+            cleaned = _NOISE.sub("", name).strip()
+            if cleaned == name:
+                break
+            name = cleaned
+        if 2 <= len(name) <= 30 and not _NOT_A_NAME.search(name) and name not in out:
+            out.append(name)
+    return out
+
+
+def _stands_as_note(text: str, start: int, end: int) -> bool:
+    before = text[:start].rstrip()
+    after = text[end:].lstrip()
+    return (not before or before[-1] in _SENTENCE_END or not after or after[0] in _SENTENCE_END
+            or after.startswith(("(", "—")))
+
+
+def _labelled(inner: str) -> tuple[list[str], str] | None:
+    inner = inner.strip()
+    if not _LABEL.match(inner):
+        return None
+    offices: list[str] = []
+    lead = ""
+    # the note is a series of `label:value` parts; a label this module does not know ends it
+    for piece in re.split(r"[;,]\s*(?=[\u4e00-\u9fff]{2,6}\s*:)", inner):
+        m = _LABEL.match(piece)
+        if not m:
+            continue
+        names = split_names(piece[m.end():])
+        if m.group(1) in _LEAD_LABEL and names and not lead:
+            lead = names[0]
+        offices.extend(n for n in names if n not in offices)
+    return offices, lead
+
+
+def _bare(inner: str) -> tuple[list[str], str] | None:
+    inner = inner.strip()
+    groups = [g.strip() for g in re.split(r"[,;]", inner) if g.strip()]
+    if not groups or not _VERB.search(groups[-1]):
+        return None
+    offices: list[str] = []
+    lead = ""
+    pending: list[str] = []  # groups without a verb of their own share the next group's verb
+    for group in groups:
+        verb = _VERB.search(group)
+        pending.append(group[:verb.start()] if verb else group)
+        if verb is None:
+            continue
+        names = [n for g in pending for n in split_names(g) if n[-1] in _NAME_END]
+        pending = []
+        if not names:
+            return None
+        if "牵头" in verb.group(0) and not lead:
+            lead = names[0]
+        offices.extend(n for n in names if n not in offices)
+    return (offices, lead) if offices else None
+
+
+def find_notes(text: str) -> list[OfficeNote]:
+    """Every office note of a (folded) text, in order.
+
+    >>> [(n.offices, n.lead) for n in find_notes("甲。(负责部门:商务部、海关总署;适用范围:所有试验区)")]
+    [(('商务部', '海关总署'), '')]
+    >>> [(n.offices, n.lead) for n in find_notes("乙。(水利部牵头,自然资源部、生态环境部参与)")]
+    [(('水利部', '自然资源部', '生态环境部'), '水利部')]
+    >>> find_notes("分别负责管理(技工院校内由人力资源社会保障行政部门负责),并组织")
+    []
+    """
+    out: list[OfficeNote] = []
+    for start, end, inner in parentheses(text):
+        if not _stands_as_note(text, start, end):
+            continue
+        found = _labelled(inner) or _bare(inner)
+        if found and found[0]:
+            offices, lead = found
+            out.append(OfficeNote(start, end, tuple(offices), lead))
+    return out
+
+
+def note_offices(text: str) -> list[str]:
+    """The offices of every note of a text, in written order, without duplicates."""
+    out: list[str] = []
+    for note in find_notes(text):
+        out.extend(n for n in note.offices if n not in out)
+    return out
