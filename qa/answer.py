@@ -37,10 +37,17 @@ def _offices(names) -> str:
     return "、".join(names)
 
 
-def clause_answer(question: str, intent: str, hits: list[Hit], found: bool) -> Answer:
+def clause_answer(question: str, intent: str, hits: list[Hit], found: bool, offices=None) -> Answer:
+    """The answer quoting the top hit; `offices` are the ones its text assigns the asked task to,
+    where the document names offices in sentences rather than in office notes."""
     top = hits[0].clause if hits else None
     if top is None:
         return not_found(question, intent, hits)
+    if offices is not None and intent == "department":
+        named = tuple(offices)
+        text = (f"根据规划{citation(top)}，文中负责这项工作的是：{_offices(named)}。原文：{top.text}" if named
+                else f"规划{citation(top)}没有写明责任单位。原文：{top.text}")
+        return Answer(question, found, intent, text, named, None, tuple(hits))
     if intent == "department":
         if top.departments:
             text = f"根据规划{citation(top)}，责任单位是：{_offices(top.departments)}。原文：{top.text}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .actors import with_text_offices
 from .errors import QAError
 from .offices import OfficeTable
 from .parse import ParseError, parse_document
@@ -21,7 +22,7 @@ from .records import Document
 from .segment import Segmenter, load_glossary
 from .textnorm import decode, fold
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 DATA_FILES = ("offices.json", "glossary_en.tsv", "userdict.txt")
 _PERIOD = re.compile(r"十[一二三四五六七八九]五")  # a five-year plan period: 十一五 … 十九五
 # the suffix of an administrative region's name, longest first (广西壮族自治区 → 广西)
@@ -139,6 +140,7 @@ def load_corpus(folder: Path) -> Corpus:
         warnings.append(f"ignored offices.json: unreadable ({exc}); offices are used as written")
         offices = OfficeTable([])
     offices = offices.with_names(d for doc in documents for c in doc.clauses for d in c.departments)
+    documents = [with_text_offices(doc, offices) for doc in documents]
     try:
         glossary = load_glossary(folder / "glossary_en.tsv")
     except (OSError, UnicodeDecodeError) as exc:

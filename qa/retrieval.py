@@ -23,6 +23,8 @@ from .dense import DenseIndex
 from .records import Clause, Hit
 from .settings import Settings
 
+OFFICE_NOTED_SHARE = 0.2   # a document whose clauses name offices this often writes office notes
+
 
 def fuse(bm: np.ndarray, dn: np.ndarray, pool: np.ndarray, settings: Settings) -> np.ndarray:
     """Fused scores of aligned BM25 (`bm`) and dense (`dn`) scores of the same candidates.
@@ -69,6 +71,12 @@ class Retriever:
         self.unknown_idf = float(np.median(np.log((n - df + 0.5) / (df + 0.5)).clip(min=0.05))) if len(df) else 1.0
         self._first_path = [c.path[0] if c.path else "" for c in clauses]
         self._doc_of = [c.doc_id for c in clauses]
+        # documents that assign work in sentences, not office notes: their clauses may answer *who*
+        noted: dict[str, list[bool]] = {}
+        for c in clauses:
+            noted.setdefault(c.doc_id, []).append(bool(c.departments))
+        quiet = {d for d, flags in noted.items() if sum(flags) < OFFICE_NOTED_SHARE * len(flags)}
+        self.office_free = np.fromiter((d in quiet for d in self._doc_of), dtype=bool, count=len(clauses))
 
     # ------------------------------------------------------------ ranking
     def scores(self, tokens: list[str], vector: np.ndarray | None, settings: Settings) -> tuple[np.ndarray, np.ndarray]:

@@ -87,11 +87,12 @@ class Situation:
     @cached_property
     def candidates(self) -> list[tuple[int, float]]:
         """The ranking an answer may take its clause from: for a department question only
-        clauses that name offices (when any do)."""
+        clauses that name offices (when any do), or that belong to a document naming its
+        offices in running text rather than in office notes."""
         if not self.asks_department:
             return self.ranked
-        clauses = self.retriever.clauses
-        return [(p, sc) for p, sc in self.ranked if clauses[p].departments] or self.ranked
+        clauses, free = self.retriever.clauses, self.retriever.office_free
+        return [(p, sc) for p, sc in self.ranked if clauses[p].departments or free[p]] or self.ranked
 
     def hits(self, ranked, k: int | None = None) -> list[Hit]:
         return self.retriever.hits(ranked, self.k if k is None else k)

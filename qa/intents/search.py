@@ -13,6 +13,7 @@ allowance). Its thresholds are `Settings.min_coverage`/`min_dense`, calibrated b
 from __future__ import annotations
 
 from .. import answer as compose
+from ..actors import sentence_offices
 from ..records import Answer, Decision
 from ..settings import Settings
 
@@ -62,4 +63,7 @@ def answer(s) -> Answer:
                         crossed(cov, dense, latin, s.settings))
     if not answerable(cov, dense, latin, s.settings):
         return compose.decided(compose.not_found(s.q.raw, intent, hits), decision)
-    return compose.decided(compose.clause_answer(s.q.raw, intent, hits, True), decision)
+    offices = None
+    if intent == "department" and s.retriever.office_free[top]:  # offices written in sentences
+        offices = sentence_offices(s.retriever.clauses[top].text, s.q.tokens, s.offices)
+    return compose.decided(compose.clause_answer(s.q.raw, intent, hits, True, offices), decision)

@@ -1,0 +1,78 @@
+"""Offices named in running text, for documents that assign work in sentences, not office notes.
+
+Many State Council opinions never write 「（A、B负责）」: they say 「国家卫生健康委建立…信息系统」 or
+「财政部要会同发展改革委…等部门」. Such a document's clauses get as offices the ones their text
+names (from the office table, plus the genre's collective actors: 各省级人民政府, 卫生健康行政部门
+…), so "who handles X" and "what does office Y do" work there too; an answer then narrows them to
+the sentence that answers the question (`sentence_offices`). Documents that do write office notes
+are left exactly as parsed.
+
+Example:
+>>> from qa.offices import Office, OfficeTable
+>>> table = OfficeTable([Office("财政部"), Office("国家卫生健康委", aliases=("卫生健康委",))])
+>>> text_offices("财政部要会同卫生健康委研究。各省级人民政府抓好落实。", table)
+['财政部', '国家卫生健康委', '各省级人民政府']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .records import Clause, Document
+
+# collective actors of the genre: levels of government and "the X administrative departments"
+COLLECTIVE = re.compile(
+    r"(?:地方各级|各级|各省级|各有关|县级以上地方各级|县级以上地方|有关)?人民政府"
+    r"|[\u4e00-\u9fff]{2,8}(?:行政部门|主管部门)")
+_LEADING = re.compile(r"^(?:会同|配合|指导|支持|督促|推动|推进|组织|发展|加强|建立|负责|完善|落实|鼓励|引导|协调|"
+                      r"由|和|与|及|同|在|对|要|将|的|并|把|向|经|从|按|以|、)+")
+_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+_NOT_ACTOR = ("有关", "相关", "其他", "各类", "同级", "本级")
+NOTED_SHARE = 0.2   # a document whose leaves name offices at least this often writes office notes
+
+
+def text_offices(text: str, table) -> list[str]:
+    """Offices the text names: the table's (canonical, first mention first), then collective actors."""
+    found = table.find_in(text)
+    for m in COLLECTIVE.finditer(text):
+        name = m.group()
+        name = name[name.find("国务院"):] if "国务院" in name else _LEADING.sub("", name)
+        if len(name) < 5 or (name.startswith(_NOT_ACTOR) and "人民政府" not in name):
+            continue
+        if not any(name in f or f in name for f in found):
+            found.append(name)
+    return list(dict.fromkeys(found))
+
+
+def sentence_offices(text: str, terms, table) -> list[str]:
+    """The offices of the sentence of `text` that holds most of the question's `terms` (longer
+    terms count more); the whole text's when no sentence names an office.
+
+    >>> from qa.offices import Office, OfficeTable
+    >>> t = OfficeTable([Office("财政部"), Office("教育部")])
+    >>> sentence_offices("财政部负责资金保障。教育部负责教师培训。", ["教师", "培训"], t)
+    ['教育部']
+    """
+    best, best_score = None, 0.0
+    for sentence in _SENTENCE.findall(text):
+        offices = text_offices(sentence, table)
+        if not offices:
+            continue
+        score = sum(len(t) for t in set(terms) if len(t) > 1 and t in sentence)
+        if score > best_score:
+            best, best_score = offices, score
+    return best if best is not None else text_offices(text, table)
+
+
+def with_text_offices(doc: Document, table) -> Document:
+    """The document with offices read from the text of its leaves, when it writes no office notes."""
+    leaves = [c for c in doc.clauses if not c.has_children]
+    if not leaves or sum(bool(c.departments) for c in leaves) >= NOTED_SHARE * len(leaves):
+        return doc
+    clauses = tuple(c if c.departments or c.has_children else _with_offices(c, text_offices(c.text, table))
+                    for c in doc.clauses)
+    return replace(doc, clauses=clauses)
+
+
+def _with_offices(clause: Clause, offices: list[str]) -> Clause:
+    return replace(clause, departments=tuple(offices)) if offices else clause
