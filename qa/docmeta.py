@@ -86,7 +86,10 @@ def read_header(lines: list[str], start: int) -> Header:
     first, last = _title_lines(lines, start)
     title = "".join(lines[first:last + 1]) if last >= 0 else ""
     notice = _notice(lines, start)
-    number = next((m.group(0) for line in lines[:start] for m in [NUMBER.search(line)] if m), "")
+    # the document's own number stands alone on its line or after 发文字号:; one cited in a sentence
+    # (…(国发〔2016〕86号)…) is another document's
+    number = next((m.group(1) for line in lines[:start]
+                   for m in [re.fullmatch(rf"(?:(?:发文字号|文号)\s*:\s*)?({NUMBER.pattern})", line)] if m), "")
     date, issuer = "", ""
     for i, line in enumerate(lines):
         m = DATE_LINE.match(line)
