@@ -26,6 +26,7 @@ PARSER_VERSION = "3"
 DATA_FILES = ("offices.json", "glossary_en.tsv", "userdict.txt")
 _PERIOD = re.compile(r"十[一二三四五六七八九]五")  # a five-year plan period: 十一五 … 十九五
 # the suffix of an administrative region's name, longest first (广西壮族自治区 → 广西)
+_LOCAL_ISSUER = re.compile(r"(?:省|自治区|市|州|县|盟|区)(?:人民政府|委员会|委)")
 _REGION_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|自治州|地区|新区|省|市|县|区|州|盟)$")
 
 
@@ -84,6 +85,27 @@ def _title_home(title: str) -> tuple[str, ...]:
     return tuple(w for w in out if w)
 
 
+def document_level(doc: Document, offices: OfficeTable) -> str:
+    """"national" or "local": the level of the document's issuer when the office data knows it,
+    else local when the issuer is a local government (…省人民政府办公厅) or the title names a region
+    (see `home_words`), and national when neither does. Offices the document writes without
+    their level (发展改革委) are read at this level.
+
+    >>> document_level(Document("d", "国家职业教育改革实施方案", ()), OfficeTable([]))
+    'national'
+    >>> document_level(Document("d", "广西壮族自治区知识产权规划", ()), OfficeTable([]))
+    'local'
+    >>> document_level(Document("d", "关于加强某某工作的意见", (), issuer="某某市人民政府"), OfficeTable([]))
+    'local'
+    """
+    level = offices.level_of(doc.issuer) if doc.issuer else ""
+    if level:
+        return level
+    if _LOCAL_ISSUER.search(doc.issuer) or home_words([doc.title]):
+        return "local"
+    return "national"
+
+
 def read_user_words(path: Path) -> list[str]:
     """jieba user-dictionary format: one word a line, optional frequency and tag after it."""
     if not path.exists():
@@ -139,6 +161,7 @@ def load_corpus(folder: Path) -> Corpus:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         warnings.append(f"ignored offices.json: unreadable ({exc}); offices are used as written")
         offices = OfficeTable([])
+    documents = [offices.canonical_offices(doc, document_level(doc, offices)) for doc in documents]
     offices = offices.with_names(d for doc in documents for c in doc.clauses for d in c.departments)
     documents = [with_text_offices(doc, offices) for doc in documents]
     try:

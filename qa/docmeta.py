@@ -36,8 +36,11 @@ class Header:
     issuer: str = ""
 
 
-def _title_like(line: str) -> bool:
-    return (2 <= len(line) <= 80 and not line.endswith(_TERMINAL) and not _CHROME.search(line)
+def _title_like(line: str, quoted: bool = False) -> bool:
+    """A line that may be (part of) a title; `quoted`: one ending in a closing quote may be too
+    (…关于印发“十三五” broken before the rest of the name)."""
+    ends = tuple(ch for ch in _TERMINAL if ch not in "”」") if quoted else _TERMINAL
+    return (2 <= len(line) <= 80 and not line.endswith(ends) and not _CHROME.search(line)
             and not NUMBER.fullmatch(line) and not _OUTLINE.match(line))
 
 
@@ -61,7 +64,7 @@ def _title_lines(lines: list[str], end: int) -> tuple[int, int]:
 def _notice(lines: list[str], end: int) -> str:
     """The first title naming what it is about (…关于…), joined over at most three lines."""
     for i in range(end):
-        if "关于" in lines[i] and _title_like(lines[i]):
+        if "关于" in lines[i] and _title_like(lines[i], quoted=True):
             j = i
             while not _complete(lines[j]) and j + 1 < end and j - i < 2 and _title_like(lines[j + 1]):
                 j += 1
@@ -86,7 +89,10 @@ def read_header(lines: list[str], start: int) -> Header:
     first, last = _title_lines(lines, start)
     title = "".join(lines[first:last + 1]) if last >= 0 else ""
     notice = _notice(lines, start)
-    number = next((m.group(0) for line in lines[:start] for m in [NUMBER.search(line)] if m), "")
+    # the document's own number stands alone on its line or after 发文字号:; one cited in a sentence
+    # (…(国发〔2016〕86号)…) is another document's
+    number = next((m.group(1) for line in lines[:start]
+                   for m in [re.fullmatch(rf"(?:(?:发文字号|文号)\s*:\s*)?({NUMBER.pattern})", line)] if m), "")
     date, issuer = "", ""
     for i, line in enumerate(lines):
         m = DATE_LINE.match(line)

@@ -1,6 +1,8 @@
-"""Lists that a web page lays out one cell per line: attachment tables and indicator lists.
+"""Lists that a web page lays out one cell per line: indicator tables, attachment tables and
+indicator lists.
 
-Two shapes of the genre, read by their layout alone:
+A plan's indicator table (指标 / 2015 / 2020 / 属性, then a label and its numbers per row) is read by
+`table_cells` and `number_rows`. Two more shapes of the genre, read by their layout alone:
 - a table with a header row whose first cell is 序号 (序号 / 改革举措 / 主要内容 / 指导部门 / 推广范围):
   each row starts with its serial number alone on a line, group lines (一、…方面) may sit between
   rows, and the cells follow in header order; `table_rows` turns it into rows;
@@ -21,6 +23,7 @@ ITEM_NAME = re.compile(r"^(\d{1,2})[.、](?!\d)\s*([^。;:!?]{1,60})$")
 KEY_VALUE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*:\s*(\S.*)$")
 _PUNCT = re.compile(r"[。,;:!?、()]")
 SERIAL = re.compile(r"^\d{1,3}$")
+NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
 OFFICE_COLUMN = re.compile(r"部门|单位")
 _MARKS = "▲△★☆*"
 
@@ -159,3 +162,39 @@ def indicator_at(lines: list[str], i: int, header: list[str] | None = None) -> I
     if description:
         values[note_col] = "".join(description)
     return Indicator(lines[i], name, values, j)
+
+
+def table_cells(lines: list[str], start: int, is_outline) -> tuple[list[str], int]:
+    """Cells of a one-cell-per-line table from `start` until the next outline line."""
+    cells, i = [], start
+    while i < len(lines) and not is_outline(lines[i]):
+        if lines[i]:
+            cells.extend(c.strip() for c in re.split(r"\t", lines[i]) if c.strip())
+        i += 1
+    return cells, i
+
+
+def number_rows(cells: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Split cells into a header and rows: a row starts at a label followed by a number.
+
+    >>> number_rows(["指标", "2015", "2020", "属性", "A(件)", "1", "2", "预期性"])
+    (['指标', '2015', '2020', '属性'], [['A(件)', '1', '2', '预期性']])
+    """
+    width = next((i for i in range(2, len(cells) - 1)
+                  if not NUMERIC.match(cells[i]) and NUMERIC.match(cells[i + 1])), None)
+    if width is None:
+        return cells, []
+    header = cells[:width]
+    rows = [cells[i:i + width] for i in range(width, len(cells) - width + 1, width)]
+    return header, rows
+
+
+def column_name(header: str) -> str:
+    """A year header becomes the bare year; other headers lose only their spaces.
+
+    >>> column_name("2020 年"), column_name("属 性")
+    ('2020', '属性')
+    """
+    h = header.replace(" ", "")
+    m = re.fullmatch(r"((?:19|20)\d{2})年?(?:\(.*\))?", h)
+    return m.group(1) if m else h

@@ -36,6 +36,7 @@ class Office:
     full_name: str = ""
     aliases: tuple[str, ...] = ()
     english: tuple[str, ...] = ()
+    level: str = ""          # "national", "local" or "" (any): which documents its bare aliases serve
 
     def names(self) -> tuple[str, ...]:
         """Every way of writing this office, canonical first."""
@@ -56,12 +57,24 @@ class OfficeTable:
     def __init__(self, offices: list[Office]):
         self.offices: dict[str, Office] = {o.name: o for o in offices}
         # a name some plan writes as an office is that office, even where another office lists
-        # it as an alias (a national plan's 知识产权局 is not the provincial 省科技厅)
+        # it as an alias; among aliases, the first office listed in the data file wins
         self._alias: dict[str, str] = {_key(o.name): o.name for o in offices}
         for o in offices:
             for n in o.names():
                 if n:
                     self._alias.setdefault(_key(n), o.name)
+        # the same bare alias (发展改革委, 知识产权局, 人民银行) is a ministry in a national document and
+        # a provincial office in a provincial one: each level keeps its own look-up
+        self._by_level: dict[str, dict[str, str]] = {}
+        for o in offices:
+            if o.level:
+                table = self._by_level.setdefault(o.level, {})
+                table.setdefault(_key(o.name), o.name)
+        for o in offices:
+            if o.level:
+                for n in o.names():
+                    if n:
+                        self._by_level[o.level].setdefault(_key(n), o.name)
 
     @classmethod
     def load(cls, path: Path) -> "OfficeTable":
@@ -70,16 +83,40 @@ class OfficeTable:
             return cls([])
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls([Office(d["name"], d.get("full_name", ""), tuple(d.get("aliases", ())),
-                           tuple(d.get("english", ()))) for d in data])
+                           tuple(d.get("english", ())), d.get("level", "")) for d in data])
 
     def with_names(self, names) -> "OfficeTable":
         """A table that also knows offices a corpus names but the data file lacks."""
         extra = [Office(n) for n in dict.fromkeys(names) if n not in self.offices]
         return OfficeTable(list(self.offices.values()) + extra) if extra else self
 
-    def canonical(self, name: str) -> str | None:
-        """The canonical name for any way of writing an office; unknown names give None."""
-        return self._alias.get(_key(name))
+    def canonical(self, name: str, level: str = "") -> str | None:
+        """The canonical name for any way of writing an office; unknown names give None. With a
+        level (the document's), an alias is first read as that level's office.
+
+        >>> t = OfficeTable([Office("省财政厅", aliases=("财政厅",), level="local"),
+        ...                  Office("省发展改革委", aliases=("发展改革委",), level="local"),
+        ...                  Office("国家发展改革委", aliases=("发展改革委",), level="national"),
+        ...                  Office("财政部", level="national")])
+        >>> t.canonical("发展改革委"), t.canonical("发展改革委", "national"), t.canonical("财政厅", "national")
+        ('省发展改革委', '国家发展改革委', '省财政厅')
+        """
+        key = _key(name)
+        return self._by_level.get(level, {}).get(key) or self._alias.get(key)
+
+    def level_of(self, name: str) -> str:
+        """The level of the office a name is ("" when unknown or not given)."""
+        office = self.get(name)
+        return office.level if office else ""
+
+    def canonical_offices(self, doc, level: str):
+        """The document with each clause's offices (and lead) under their canonical names at the
+        document's level; names the table lacks stay as written."""
+        from dataclasses import replace
+        clauses = tuple(replace(c, departments=tuple(dict.fromkeys(self.canonical(n, level) or n for n in c.departments)),
+                                lead=(self.canonical(c.lead, level) or c.lead) if c.lead else "")
+                        for c in doc.clauses)
+        return replace(doc, clauses=clauses)
 
     def get(self, name: str) -> Office | None:
         canon = self.canonical(name)

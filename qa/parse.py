@@ -10,12 +10,12 @@ restarts gets a suffixed id rather than an error.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
+from .clausetree import Node, short_title, split_measures, to_clauses
 from .docmeta import body_end, read_header
-from .listings import header_at, indicator_at, office_column, table_rows
-from .office_notes import find_notes, note_offices, split_names
-from .records import Clause, Document
+from .listings import (NUMERIC, column_name, header_at, indicator_at, number_rows, office_column, table_cells,
+                       table_rows)
+from .office_notes import split_names
+from .records import Document
 from .textnorm import fold, squeeze
 
 CN_NUM = "一二三四五六七八九十"
@@ -26,7 +26,6 @@ PRINCIPLE = re.compile(r"^(?:——|—|--)\s*(\S.*)$")
 TERMINAL = tuple("。!?;:)」”…")
 SENTENCE_END = tuple("。!?;)」”…")
 TITLE_END = re.compile(r"[。;:!?]")
-NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
 NOTES = re.compile(r"^注\s*:\s*$")
 # a document that says its first-listed office leads (排在第一位的部门为牵头部门)
 FIRST_LEADS = re.compile(r"(?:排在?第一(?:位|个)?|排序第一|位列第一|列第一位?|排名第一|排名首位|排在首位)的?"
@@ -106,35 +105,6 @@ def join_broken_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def _short_title(body: str) -> str:
-    """The leading phrase of a clause: up to the first full stop, or its first words."""
-    m = TITLE_END.search(body)
-    head = body[: m.start()] if m else body
-    head = head.strip()
-    return head if len(head) <= 40 else head[:24] + "…"
-
-
-@dataclass
-class _Node:
-    kind: str
-    key: str
-    heading: str
-    title: str
-    parent: "_Node | None"
-    paragraphs: list[str] = field(default_factory=list)
-    children: list["_Node"] = field(default_factory=list)
-    values: dict[str, str] = field(default_factory=dict)
-    number: str = ""
-    offices: tuple[str, ...] | None = None   # from a table's office cell rather than the text
-
-    def path(self) -> tuple[str, ...]:
-        node, out = self, []
-        while node is not None and node.kind != "root":
-            out.append(node.heading)
-            node = node.parent
-        return tuple(reversed(out))
-
-
 def _locate_body(lines: list[str]) -> int:
     """Index of the first outline line."""
     start = next((i for i, l in enumerate(lines) if PART.match(l) and PART.match(l).group(1) == "一"), None)
@@ -143,42 +113,6 @@ def _locate_body(lines: list[str]) -> int:
     if start is None:
         raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
     return start
-
-
-def _table_cells(lines: list[str], start: int) -> tuple[list[str], int]:
-    """Cells of a one-cell-per-line table from `start` until the next outline line."""
-    cells, i = [], start
-    while i < len(lines) and _marker(lines[i]) is None:
-        if lines[i]:
-            cells.extend(c.strip() for c in re.split(r"\t", lines[i]) if c.strip())
-        i += 1
-    return cells, i
-
-
-def _table_rows(cells: list[str]) -> tuple[list[str], list[list[str]]]:
-    """Split cells into a header and rows: a row starts at a label followed by a number.
-
-    >>> _table_rows(["指标", "2015", "2020", "属性", "A(件)", "1", "2", "预期性"])
-    (['指标', '2015', '2020', '属性'], [['A(件)', '1', '2', '预期性']])
-    """
-    width = next((i for i in range(2, len(cells) - 1)
-                  if not NUMERIC.match(cells[i]) and NUMERIC.match(cells[i + 1])), None)
-    if width is None:
-        return cells, []
-    header = cells[:width]
-    rows = [cells[i:i + width] for i in range(width, len(cells) - width + 1, width)]
-    return header, rows
-
-
-def _column_name(header: str) -> str:
-    """A year header becomes the bare year; other headers lose only their spaces.
-
-    >>> _column_name("2020 年"), _column_name("属 性")
-    ('2020', '属性')
-    """
-    h = header.replace(" ", "")
-    m = re.fullmatch(r"((?:19|20)\d{2})年?(?:\(.*\))?", h)
-    return m.group(1) if m else h
 
 
 def join_bare_markers(lines: list[str]) -> list[str]:
@@ -220,8 +154,8 @@ def parse_document(text: str, doc_id: str) -> Document:
     if preamble and preamble[0].endswith(":") and "。" not in preamble[0]:
         preamble = preamble[1:]  # the addressees (各省、自治区、直辖市人民政府,…:) are not the preamble
 
-    root = _Node("root", "", "", title, None)
-    pre = _Node("preamble", "序", "前言", "前言", root, paragraphs=preamble)
+    root = Node("root", "", "", title, None)
+    pre = Node("preamble", "序", "前言", "前言", root, paragraphs=preamble)
     if preamble:
         root.children.append(pre)
     end, marks = body_end(lines, start)
@@ -231,13 +165,13 @@ def parse_document(text: str, doc_id: str) -> Document:
         _read_attachment(lines[at:stop], root, "附件" if len(marks) == 1 else f"附件{n + 1}")
     if not any(c.kind not in ("preamble", "attachment") for c in root.children):
         raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
-    _split_measures(root)
+    split_measures(root)
     first_leads = bool(FIRST_LEADS.search(fold(text)))
-    return Document(doc_id, title, tuple(_to_clauses(root, doc_id, first_leads)), number=header.number,
+    return Document(doc_id, title, tuple(to_clauses(root, doc_id, first_leads)), number=header.number,
                     date=header.date, issuer=header.issuer, notice=header.notice)
 
 
-def _read_attachment(lines: list[str], root: "_Node", key: str) -> None:
+def _read_attachment(lines: list[str], root: "Node", key: str) -> None:
     """An attachment after the body: its title, then an outline, a 序号 table or an indicator list."""
     i = 1
     while i < len(lines) and not lines[i]:
@@ -247,14 +181,14 @@ def _read_attachment(lines: list[str], root: "_Node", key: str) -> None:
             and header_at(lines, j) is None and j - i < 3:
         j += 1
     name = "".join(lines[i:j]) or key
-    node = _Node("attachment", key, f"{key}:{name}", name, root)
+    node = Node("attachment", key, f"{key}:{name}", name, root)
     root.children.append(node)
     _read_outline(lines[j:], node, root)
 
 
-def _read_outline(body: list[str], top: "_Node", root: "_Node") -> None:
+def _read_outline(body: list[str], top: "Node", root: "Node") -> None:
     """Place the lines of a body (or an attachment under `top`) in the outline."""
-    current: _Node = top
+    current: Node = top
     i = 0
     logical: list[tuple[str, object]] = []
     columns: list[str] = []
@@ -262,7 +196,7 @@ def _read_outline(body: list[str], top: "_Node", root: "_Node") -> None:
         compact = body[i].replace(" ", "")
         # the table is cut out first so that its cells are never joined into paragraphs
         if compact.startswith("指标") and len(compact) <= 12 and not TITLE_END.search(compact) and top is root:
-            cells, i = _table_cells(body, i)
+            cells, i = table_cells(body, i, lambda l: _marker(l) is not None)
             logical.append(("table", cells))
             continue
         head = header_at(body, i) if top is not root and not _marker(body[i]) else None
@@ -315,20 +249,20 @@ def _read_outline(body: list[str], top: "_Node", root: "_Node") -> None:
             caption = pending.pop()
         flush()
         tables += 1
-        header, rows = _table_rows(payload)
+        header, rows = number_rows(payload)
         anchor = current
         while anchor.parent is not None and anchor.kind not in ("part", "root"):
             anchor = anchor.parent
         key = "指标" if tables == 1 else f"指标{tables}"
-        table = _Node("table", key, caption, caption, anchor)
+        table = Node("table", key, caption, caption, anchor)
         anchor.children.append(table)
         for n, row in enumerate(rows, 1):
-            values = {_column_name(h): v for h, v in zip(header[1:], row[1:])}
-            table.children.append(_Node("indicator", str(n), row[0], row[0], table, values=values))
+            values = {column_name(h): v for h, v in zip(header[1:], row[1:])}
+            table.children.append(Node("indicator", str(n), row[0], row[0], table, values=values))
     flush()
 
 
-def _add_row(columns: list[str], row, current: "_Node") -> "_Node":
+def _add_row(columns: list[str], row, current: "Node") -> "Node":
     """A row of a 序号 table becomes an item under its group; its offices are its office cell."""
     parent = current
     while parent.kind not in ("part", "attachment", "root"):
@@ -341,7 +275,7 @@ def _add_row(columns: list[str], row, current: "_Node") -> "_Node":
     notes = ";".join(f"{k}:{v}" for k, v in row.values.items() if k != names[0] and v not in body[:1])
     if notes:
         text += f"({notes})"
-    node = _Node("item", row.serial, f"{row.serial}.{name}", name, parent, paragraphs=[text],
+    node = Node("item", row.serial, f"{row.serial}.{name}", name, parent, paragraphs=[text],
                  values=dict(row.values))
     if office_col:
         node.offices = tuple(split_names(row.values.get(office_col, "")))
@@ -349,35 +283,7 @@ def _add_row(columns: list[str], row, current: "_Node") -> "_Node":
     return node
 
 
-def _split_measures(node: "_Node") -> None:
-    """A leaf whose text has several office notes becomes one measure per note: each note is for
-    the sentences before it (back to the previous note)."""
-    for child in node.children:
-        if child.children:
-            _split_measures(child)
-            continue
-        if child.kind not in ("part", "section", "item", "principle"):
-            continue
-        text = "".join(child.paragraphs)
-        notes = find_notes(text)
-        if len(notes) < 2:
-            continue
-        cuts = [0] + [n.end for n in notes]
-        pieces = [text[a:b] for a, b in zip(cuts, cuts[1:])]
-        tail = text[cuts[-1]:]
-        if TITLE_END.search(tail):
-            pieces.append(tail)
-        else:
-            pieces[-1] += tail
-        for k, piece in enumerate(pieces, 1):
-            body = piece.strip()
-            found = _marker(body)
-            head = found[1].group(found[1].lastindex) if found else body
-            title = _short_title(head)
-            child.children.append(_Node("measure", str(k), title, title, child, paragraphs=[body]))
-
-
-def _attach(para: str, current: "_Node", root: "_Node") -> "_Node":
+def _attach(para: str, current: "Node", root: "Node") -> "Node":
     """Place one paragraph in the outline and return the node later paragraphs continue."""
     found = _marker(para)
     if found is None and not para.endswith(SENTENCE_END) and (len(para) < 20 or not para.endswith(":")):
@@ -387,7 +293,7 @@ def _attach(para: str, current: "_Node", root: "_Node") -> "_Node":
         if target is root:
             pre = next((c for c in root.children if c.kind == "preamble"), None)
             if pre is None:
-                pre = _Node("preamble", "序", "前言", "前言", root)
+                pre = Node("preamble", "序", "前言", "前言", root)
                 root.children.insert(0, pre)
             pre.paragraphs.append(para)
             return root
@@ -409,72 +315,8 @@ def _attach(para: str, current: "_Node", root: "_Node") -> "_Node":
     else:
         key, marker = str(sum(c.kind == "principle" for c in parent.children) + 1), "——"
     rest = m.group(m.lastindex) if m.lastindex else ""
-    title = _short_title(rest) if rest else marker
+    title = short_title(rest) if rest else marker
     heading = marker + title if rest else marker
-    node = _Node(kind, key, heading, title, parent, paragraphs=[para])
+    node = Node(kind, key, heading, title, parent, paragraphs=[para])
     parent.children.append(node)
     return node
-
-
-def _number(node: "_Node") -> str:
-    parts = []
-    n = node
-    while n is not None and n.kind != "root":
-        parts.append(n)
-        n = n.parent
-    out = ""
-    for p in reversed(parts):
-        if p.kind == "part":
-            out += p.key
-        elif p.kind == "section":
-            out += f"({p.key})"
-        elif p.kind in ("item", "principle", "indicator"):
-            out += p.key if p.kind != "principle" else f"——{p.key}"
-        elif p.kind in ("table", "attachment", "notes"):
-            out = p.key if p.kind != "notes" else out + p.key
-    return out
-
-
-def _to_clauses(root: "_Node", doc_id: str, first_leads: bool = False) -> list[Clause]:
-    out: list[Clause] = []
-    seen: dict[str, int] = {}
-
-    def walk(node: "_Node", keys: tuple[str, ...]):
-        for child in node.children:
-            child_keys = (child.key,) if child.kind in ("preamble", "table") else keys + (child.key,)
-            local = ".".join(child_keys)
-            seen[local] = seen.get(local, 0) + 1
-            if seen[local] > 1:
-                local = f"{local}~{seen[local]}"
-            text = "".join(child.paragraphs)
-            if child.kind == "indicator":
-                text = child.title + ":" + ";".join(f"{k} {v}" for k, v in child.values.items())
-            elif child.children and not text:
-                text = child.heading
-            if child.children:
-                text += " 包括:" + ";".join(c.heading for c in child.children)
-            offices, lead = (), ""
-            if not child.children:
-                offices, lead = _offices(child, text, first_leads)
-            out.append(Clause(
-                id=f"{doc_id}:{local}", doc_id=doc_id, path=child.path(), title=child.title,
-                text=text, departments=offices, kind=child.kind, number=_number(child),
-                values=dict(child.values), order=len(out), has_children=bool(child.children), lead=lead))
-            walk(child, child_keys)
-
-    walk(root, ())
-    return out
-
-
-def _offices(node: "_Node", text: str, first_leads: bool) -> tuple[tuple[str, ...], str]:
-    """A leaf's offices in written order and its lead office: the one its note says leads (牵头),
-    else the first listed when the document says the first listed leads, else none."""
-    if node.offices is not None:
-        offices, lead = node.offices, ""
-    else:
-        notes = find_notes(text)
-        offices = tuple(note_offices(text))
-        lead = next((n.lead for n in notes if n.lead), "")
-    if not lead and first_leads and offices:
-        lead = offices[0]
-    return offices, lead

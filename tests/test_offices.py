@@ -93,9 +93,9 @@ def test_canonical(table, name, canonical):
     assert table.canonical(name) == canonical
 
 
-def test_every_name_of_every_office_leads_back_to_it(table):
-    clashes = [(n, o.name, table.canonical(n)) for o in table.offices.values() for n in o.names()
-               if n and table.canonical(n) != o.name]
+def test_every_name_of_every_office_leads_back_to_it_at_its_level(table):
+    clashes = [(n, o.name, table.canonical(n, o.level)) for o in table.offices.values() for n in o.names()
+               if n and table.canonical(n, o.level) != o.name]
     assert clashes == []
 
 
@@ -107,10 +107,10 @@ def test_get_returns_the_office_record(table):
 
 
 def test_offices_the_table_lacks_are_used_as_written(table):
-    wider = table.with_names(["海关总署", "省科技厅"])
-    assert wider.canonical("海关总署") == "海关总署"
+    wider = table.with_names(["某某试验区管理局", "省科技厅"])
+    assert wider.canonical("某某试验区管理局") == "某某试验区管理局"
     assert wider.canonical("科技厅") == "省科技厅"
-    assert table.canonical("海关总署") is None  # the original table is unchanged
+    assert table.canonical("某某试验区管理局") is None  # the original table is unchanged
 
 
 @pytest.mark.parametrize("text, offices", [
