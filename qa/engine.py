@@ -69,6 +69,7 @@ class Engine:
         corpus_text = "".join(c.text for c in built.clauses)
         self.typos = PinyinCorrector(self.segmenter.user_words, corpus_text)
         english_names = [n for o in self.offices.offices.values() for n in o.english]
+        self._english_names = english_names + sorted(self.segmenter.english_words())
         home = corpus.home_words()  # the documents' own region and period, named in their titles
         self.scope = Scope(corpus_text, self.offices.all_names() + [w for w in home if not w.isascii()],
                            english_names + sorted(self.segmenter.english_words()) + [w for w in home if w.isascii()],
@@ -77,6 +78,7 @@ class Engine:
         self._indicator_names = {
             row.id: {t: max(idf_of(built.bm25, t), 0.1) for t in self.segmenter.tokens(_UNIT.sub("", row.title))}
             for row in self.outline.indicators}
+        self.doc_scopes = self._doc_scopes(built.bm25)
         self._own_periods = tuple(dict.fromkeys(PERIOD.findall(" ".join(self.outline.titles.values()))))
         self._turns: dict = {}   # (earlier turns, top_k, filters, settings) → context.Turn
         self._vectors: dict = {}  # question text → its embedding
@@ -188,7 +190,8 @@ class Engine:
         library = self.doc_outlines.get(docs[0], self.outline) if len(docs) == 1 else self.outline
         situation = Situation(q, top_k, self.retriever.mask(office, part, docs),
                               self.settings, library, self.retriever, self.offices, self.segmenter, self.scope,
-                              self._indicator_names, self._own_periods, named, self.doc_outlines)
+                              self._indicator_names, self._own_periods, named, self.doc_outlines,
+                              self.doc_scopes)
         name, result = decide(situation)
         return result if result.decision is not None else replace(result, decision=Decision(name))
 
@@ -248,6 +251,26 @@ class Engine:
         vector = self.embed_query(repaired) if self.settings.mode != "bm25" else None
         offices = self.offices.find_in(text) or self.offices.find_in(lowered)
         return Query(raw, repaired, lowered, tokens, vector, tuple(offices), plain)
+
+    def _doc_scopes(self, bm25) -> dict[str, Scope]:
+        """What each document can answer (the places, years and periods it names, the kinds of
+        answer it gives), judged like the corpus-wide `scope` but on that document alone."""
+        if not self.doc_outlines:
+            return {}
+        rows = bm25.weights.tocsr()
+        positions: dict[str, list[int]] = {}
+        for j, c in enumerate(self.retriever.clauses):
+            positions.setdefault(c.doc_id, []).append(j)
+        names = self.scope.names.split("\n")
+        scopes = {}
+        for d, outline in self.doc_outlines.items():
+            title = outline.titles.get(d, "")
+            terms = set(rows[positions.get(d, [])].indices.tolist())
+            vocab = {t: j for t, j in bm25.vocab.items() if j in terms}
+            home = [w for w in corpus_home(title) if w.isascii()]
+            text = "".join(c.text for c in outline.clauses) + title
+            scopes[d] = Scope(text, names, self._english_names + home, vocab)
+        return scopes
 
     def _doc_filter(self, doc: str | None) -> str | None:
         """The document id a `doc` filter names (file name, number or title); unknown: refused."""

@@ -39,9 +39,10 @@ ANSWER_TYPES = (
                re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元)(?![)）])|收费标准")),
     AnswerType("duration", ("多久", "多少天", "多长时间", "几天", "周期", "多长", "判几年", "几年刑",
                             "how long", "how many days"),
-               re.compile(r"\d+\s*(?:个工作日|天|日内|个月内)")),
-    AnswerType("procedure", ("哪些材料", "什么材料", "准备材料", "流程", "手续", "怎么申请", "如何申请", "报名", "怎么办理", "去哪儿办",
-                             "documents", "how to apply", "procedure", "register for"),
+               re.compile(r"(?<!\d)\d{1,3}\s*(?:个工作日|天|日内|个月|小时|周)|(?<!\d)\d{1,2}\s*年(?:内|以上|以内|为|1次)")),
+    AnswerType("procedure", ("哪些材料", "什么材料", "准备材料", "办理流程", "申请流程", "什么流程", "流程是", "手续", "怎么申请",
+                             "如何申请", "报名", "怎么办理", "去哪儿办", "what documents", "which documents",
+                             "how to apply", "procedure", "register for"),
                re.compile(r"申请材料|办理流程|提交.{0,10}材料|报名时间")),
     AnswerType("statute", ("法第", "条例第", "哪条法律", "法律第", "第几条规定", "法律条款", "which article of"),
                re.compile(r"第[一二三四五六七八九十百\d]+条")),
@@ -59,7 +60,8 @@ class Scope:
         self.english = {w.lower() for name in known_english for w in re.findall(r"[A-Za-z]+", name)}
         self._syllables: set[str] | None = None
         self._places: set[str] | None = None
-        self.names = "\n".join(known_names)  # office aliases: 食药监局 is not in the text, yet known
+        self.names = "\n".join(known_names)
+        self._name_list: list[str] | None = None  # office aliases: 食药监局 is not in the text, yet known
         self.types = [t for t in ANSWER_TYPES if not t.evidence.search(corpus_text)]
         # a year the plan speaks of: "2020年", or a column of its tables — not 中国制造2025
         self.years = set(re.findall(r"((?:19|20)\d{2})(?=年)", corpus_text)) | set(
@@ -89,11 +91,19 @@ class Scope:
         for word in re.findall(r"(?<=[A-Za-z,;:] )([A-Z][a-z]{3,})(?:'s)?\b", original or question):
             if self._is_unknown_place(word.lower()):
                 return f"{word} is not mentioned in the plan"
+        for name in self._names_in(question):  # 规划里省金融办: 里省 is no place
+            question = question.replace(name, " ")
         for word in jieba.posseg.lcut(question):
             if word.flag in ("ns", "nt", "nr") and len(word.word) >= 2 and word.word not in self.text \
                     and word.word not in self.names:
                 return f"{word.word} is not mentioned in the plan"
         return None
+
+    def _names_in(self, question: str) -> list[str]:
+        """The office names (any alias) the question contains, longest first."""
+        if self._name_list is None:
+            self._name_list = sorted({n for n in self.names.split("\n") if len(n) >= 2}, key=len, reverse=True)
+        return [n for n in self._name_list if n in question]
 
     def _is_unknown_place(self, word: str) -> bool:
         """A capitalised English word that reads as pinyin (Guangdong, Liaoning) names a Chinese

@@ -32,6 +32,9 @@ class Settings:
     candidates: int = 200         # best of each ranking kept before fusing (partial sort)
     # documents: a question naming a document by a word of its title prefers that document's clauses
     named_doc_boost: float = 0.15
+    # a clause lacking the figure asked for gives way to a runner-up of its document that has it
+    figure_runner_ups: int = 3
+    figure_runner_up_share: float = 0.8
     # the not-found rule, calibrated by `python -m qa eval --calibrate`
     min_coverage: float = 0.32
     min_dense: float = 0.86

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..records import Hit, Query
 from ..settings import Settings
-from . import indicator, office, out_of_scope, overview, reference, search
+from . import gate, indicator, office, out_of_scope, overview, reference, search
 from .cues import DEPARTMENT_CUES, has_any
 
 ANSWERERS = (
@@ -49,6 +49,7 @@ class Situation:
     own_periods: tuple = ()  # plan periods the documents' titles name
     named: tuple = ()        # documents the question names by a title word or its kind: preferred
     doc_outlines: dict = field(default_factory=dict)   # doc id → its own Outline (libraries of 2+)
+    doc_scopes: dict = field(default_factory=dict)     # doc id → its own Scope (libraries of 2+)
 
     @cached_property
     def outline(self):
@@ -103,5 +104,5 @@ def decide(s: Situation):
     for name, answerer in ANSWERERS:
         result = answerer(s)
         if result is not None:
-            return name, result
+            return name, gate.check(s, name, result)
     raise AssertionError("the search answerer always answers")

@@ -1,0 +1,79 @@
+"""Does the chosen clause contain what the question asks for? Quantities, clause by clause.
+
+A question often names a topic a document covers while asking for something it does not give:
+「融资担保基金的规模有多大」, 「比例具体是多少」, 「试点期限是几年」, 「什么时候之前出台」. Topic
+words then match well and only the kind of answer tells the truth, so the kind is read from the
+question's form (money, a rate, a count, a duration, a date, a score) and looked for in the
+clause that would answer: a clause without a figure of that kind cannot answer it. Formulas
+(「…/…×100%」) are definitions, not figures, and do not count.
+
+Example:
+>>> asked_kind("国家融资担保基金的注册资本是多少亿元？"), asked_kind("哪个部门负责融资担保")
+('money', None)
+>>> holds("money", "首期注册资本661亿元。"), holds("money", "研究设立国家融资担保基金。")
+(True, False)
+"""
+from __future__ import annotations
+
+import re
+
+_NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
+KINDS = (
+    ("money", ("多少钱", "多少亿元", "多少万元", "多少元", "几亿元", "几万元", "多少块", "金额", "规模有多大", "规模多大", "多大规模",
+               "注册资本", "资本金", "补多少", "拨多少", "给多少", "奖多少", "罚多少", "罚款标准", "补贴标准",
+               "收费标准", "拨款标准", "资助标准", "how much money", "how much funding", "amount of"),
+     re.compile(rf"{_NUM}\s*(?:亿|万|千)?\s*元|元/")),
+    ("rate", ("比例", "百分之几", "百分比", "费率", "利率", "贴息", "容错率", "占比", "多少%", "权重", "几成",
+              "percent", "percentage", "rate", "ratio", "proportion", "weight"),
+     re.compile(rf"{_NUM}\s*[%％‰]|百分之{_NUM}|{_NUM}成|{_NUM}\s*[:：比]\s*{_NUM}|不(?:超过|低于|高于){_NUM}")),
+    ("score", ("多少分", "几分", "分数线", "合格线", "达标线", "score", "points"),
+     re.compile(rf"{_NUM}\s*分")),
+    ("duration", ("几年", "多少年", "多久", "多长时间", "期限", "几天", "多少天", "几个月", "多少个月", "时限",
+                  "几个小时", "几小时", "多少小时", "how long", "how many years", "how many days", "how many months",
+                  "how many hours"),
+     re.compile(r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:年|个月|天|日|周|小时|个工作日)|期限为|年限")),
+    ("date", ("什么时间", "什么时候", "何时", "哪一年", "哪年", "截止", "几月", "by what date", "when will",
+              "when must", "when does", "deadline"),
+     re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底|年内|月底")),
+    ("count", ("多少个", "几个", "多少家", "几家", "多少项", "几项", "多少条", "几条", "多少人", "多少名",
+               "多少所", "多少批", "多少件", "多少种", "一共有多少", "共有多少", "至少要有多少", "how many"),
+     re.compile(rf"\d|[一二两三四五六七八九十百千万]+\s*(?:个|家|项|条|人|名|所|批|件|类|种|支|座)")),
+)
+_FORMULA = re.compile(r"[×xX*]\s*100\s*[%％]")
+_NOT_ASKING = ("哪几", "哪些", "哪个", "哪家")   # 哪几个方面 asks for a list, not a count
+# asking how a figure is computed or whether there is one is not asking for the figure
+_NO_FIGURE = ("怎么算", "如何计算", "怎么计算", "计算方法", "计算公式", "怎样计算", "来源", "从哪", "有没有", "是否",
+              "有无", "要不要", "能不能", "可不可以", "how is", "how are", "calculated", "computed", "whether", "is there",
+              "are there")
+_FIGURE = ("多少", "几", "how much", "how many")
+
+
+def asked_kind(question: str) -> str | None:
+    """The kind of figure a question asks for, by its form; None when it asks for no figure."""
+    text = question.lower()
+    if any(_has(text, c) for c in _NO_FIGURE) and not any(_has(text, c) for c in _FIGURE):
+        return None
+    for word in _NOT_ASKING:
+        text = text.replace(word, " ")
+    for kind, cues, _ in KINDS:
+        if any(_has(text, c) for c in cues):
+            return kind
+    return None
+
+
+def holds(kind: str, clause_text: str) -> bool:
+    """Does a clause's text give a figure of that kind (formulas aside)?
+
+    >>> holds("rate", "计算方法：预约诊疗人次数/总诊疗人次数×100%。"), holds("rate", "费率不超过1.5%。")
+    (False, True)
+    """
+    evidence = next(p for k, _, p in KINDS if k == kind)
+    text = _FORMULA.sub(" ", clause_text)
+    return bool(evidence.search(text))
+
+
+def _has(text: str, cue: str) -> bool:
+    """A cue in the text; an English cue as a whole word."""
+    if cue.isascii():
+        return re.search(rf"\b{re.escape(cue)}\b", text) is not None
+    return cue in text
