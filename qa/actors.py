@@ -22,7 +22,7 @@ from .records import Clause, Document
 
 # collective actors of the genre: levels of government and "the X administrative departments"
 COLLECTIVE = re.compile(
-    r"(?:地方各级|各级|各省级|各有关|县级以上地方各级|县级以上地方|有关)?人民政府"
+    r"(?:各省[(（]区、市[)）]|各省、自治区、直辖市|地方各级|各级|各省级|各有关|县级以上地方各级|县级以上地方|有关)?人民政府"
     r"|[\u4e00-\u9fff]{2,8}(?:行政部门|主管部门)")
 _LEADING = re.compile(r"^(?:会同|配合|指导|支持|督促|推动|推进|组织|发展|加强|建立|负责|完善|落实|鼓励|引导|协调|"
                       r"由|和|与|及|同|在|对|要|将|的|并|把|向|经|从|按|以|、)+")

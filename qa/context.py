@@ -33,9 +33,10 @@ MAX_TURNS = 4        # earlier turns read for context: a conversation's last few
 
 # ---------------------------------------------------------------- the forms of follow-ups
 ANAPHORA = ("这条", "该条", "这一条", "此条", "这项", "该项", "这一项", "此项", "上面那条", "上面这条", "上述条款",
-            "那条", "那一条", "这个条款", "该条款", "这个规定", "它")
+            "那条", "那一条", "这个条款", "该条款", "这个规定", "这个", "那个", "这件事", "这事", "此事", "它")
 ANAPHORA_EN = re.compile(r"\b(this|that) (clause|item|one|measure|provision)\b|\bits\b|\bit\b")
-OFFICE_ASPECT = DEPARTMENT_CUES + ("哪些单位", "什么单位", "部门", "offices", "departments", "agencies")
+OFFICE_ASPECT = DEPARTMENT_CUES + ("哪些单位", "什么单位", "指导部门", "牵头部门", "主管部门", "负责部门", "指导单位",
+                                   "部门", "offices", "departments", "agencies")
 TEXT_ASPECT = ("原文", "全文", "具体内容", "内容", "讲的是什么", "讲什么", "说了什么", "说的是什么", "写了什么",
                "是什么", "具体", "full text", "text", "say", "content", "about")
 PLACE_ASPECT = ("在哪", "哪一部分", "哪个部分", "哪部分", "位于", "位置", "出处", "属于", "哪一章", "哪一节", "where",

@@ -41,14 +41,28 @@ def clause_reference(text: str) -> ClauseRef | None:
     m = re.search(rf"(?<![{CN_NUM}])({_CN})[、.]?\(({_CN})\)(?:第)?(\d{{1,2}})?(?![\d.])", t)
     if m:
         return ClauseRef(m.group(1), m.group(2), m.group(3))
-    m = re.search(rf"(?:^|[^{CN_NUM}\w])\(({_CN})\)(?:第)?(\d{{1,2}})?(?![\d.])", t)
+    m = re.search(rf"(?:^|[^{CN_NUM}\w]|第)\(({_CN})\)(?:第)?(\d{{1,2}})?(?![\d.])", t)
     if m:
         return ClauseRef(None, m.group(1), m.group(2))
-    low = text.lower()
+    low = _english_numbers(text.lower())
     m = re.search(r"\bpart\s*(\d+|[ivx]+)\b\W*(?:(?:section|chapter)\s*\(?(\d+|[ivx]+)\)?)?\W*(?:(?:item|point|article|clause|paragraph)\s*\(?(\d+)\)?)?", low)
     if m:
         return ClauseRef(_cn(_roman(m.group(1))), _cn(_roman(m.group(2))) if m.group(2) else None, m.group(3))
     return None
+
+
+_EN_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+               "sixteen seventeen eighteen nineteen twenty").split()
+
+
+def _english_numbers(text: str) -> str:
+    """Number words after part/section/item written as digits.
+
+    >>> _english_numbers("what does part four say")
+    'what does part 4 say'
+    """
+    return re.sub(r"\b(part|section|chapter|item|point|article|clause|paragraph)\s+(" + "|".join(_EN_NUMBERS) + r")\b",
+                  lambda m: f"{m.group(1)} {_EN_NUMBERS.index(m.group(2)) + 1}", text)
 
 
 def _roman(s: str | None) -> str | None:
