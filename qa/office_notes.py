@@ -73,10 +73,14 @@ def split_names(listing: str) -> list[str]:
     ['海关总署', '商务部']
     >>> split_names("文化和旅游部和各有关省级人民政府")
     ['文化和旅游部', '各有关省级人民政府']
+    >>> split_names("民政部、各省(区、市)人民政府")
+    ['民政部', '各省(区、市)人民政府']
     """
     out: list[str] = []
+    # a list inside a name (各省(区、市)人民政府) does not split it
+    listing = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace("、", "\0"), listing)
     for part in _SPLIT.split(listing):
-        name = part.strip()
+        name = part.strip().replace("\0", "、")
         while True:
             cleaned = _NOISE.sub("", name).strip()
             if cleaned == name:

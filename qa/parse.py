@@ -176,8 +176,8 @@ def _read_attachment(lines: list[str], root: "Node", key: str) -> None:
     i = 1
     while i < len(lines) and not lines[i]:
         i += 1
-    j = i
-    while j < len(lines) and lines[j] and _marker(lines[j]) is None and not lines[j].endswith(TERMINAL) \
+    j = i + 1 if i < len(lines) and _marker(lines[i]) is None and not lines[i].endswith(TERMINAL) else i
+    while i < j < len(lines) and lines[j] and _marker(lines[j]) is None and not lines[j].endswith(TERMINAL) \
             and header_at(lines, j) is None and j - i < 3:
         j += 1
     name = "".join(lines[i:j]) or key

@@ -1,0 +1,207 @@
+"""Every outline and office form of the genre, each on a small document written here.
+
+The documents are invented (other ministries and provinces than the real library's) so that no
+rule is tuned to one document: titles broken over lines, a number, a signature date, a covering
+notice with its attachment, sections with text and no items, a flat list 一、…三十、, several office
+notes in one paragraph, the office-note shapes (负责部门:…;适用范围:…), (A、B等负责), (A牵头,B、C参与),
+(A指导), (A、B和各有关省级人民政府负责), (A、B,各省级人民政府按职责分工负责), 排在第一位的部门为牵头部门,
+an indicator list, and a 序号 table whose office column gives each row's offices.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qa.office_notes import find_notes
+from qa.parse import int_to_cn, parse_document
+from qa.records import Clause, Hit
+
+HEAD = "各省、自治区、直辖市人民政府,国务院各部委、各直属机构:\n"
+
+
+def by_local(doc):
+    return {c.id.split(":", 1)[1]: c for c in doc.clauses}
+
+
+def leaves(doc):
+    return [c for c in doc.clauses if c.searchable]
+
+
+# ---------------------------------------------------------------- the title and signature blocks
+
+
+BROKEN_TITLE = ("水利部关于加强\n河湖岸线保护\n工作的指导意见\n水河湖〔2031〕17号\n\n" + HEAD
+                + "为加强河湖岸线保护,维护河湖健康生命,经国务院同意,现提出如下意见。\n一、总体要求\n(一)指导思想。坚持节水优先。\n"
+                + "(二)工作目标。到2035年,河湖面貌明显改善。\n二、保障措施\n各地要加强领导。\n"
+                + "水利部\n2031年3月5日\n(此件公开发布)\n")
+
+
+def test_a_title_broken_over_three_lines_is_joined_and_the_number_date_issuer_are_read():
+    doc = parse_document(BROKEN_TITLE, "w")
+    assert doc.title == "水利部关于加强河湖岸线保护工作的指导意见"
+    assert (doc.number, doc.date, doc.issuer) == ("水河湖〔2031〕17号", "2031年3月5日", "水利部")
+
+
+def test_the_addressees_and_the_signature_block_are_in_no_clause():
+    doc = parse_document(BROKEN_TITLE, "w")
+    assert by_local(doc)["序"].text == "为加强河湖岸线保护,维护河湖健康生命,经国务院同意,现提出如下意见。"
+    texts = "".join(c.text for c in doc.clauses)
+    assert "各直属机构" not in texts and "此件公开发布" not in texts and "2031年3月5日" not in texts
+
+
+def test_sections_with_text_and_no_items_are_leaves():
+    doc = by_local(parse_document(BROKEN_TITLE, "w"))
+    assert [doc[k].kind for k in ("一.一", "一.二")] == ["section", "section"]
+    assert doc["一.二"].searchable and doc["一.二"].text.startswith("(二)工作目标。到2035年")
+    assert doc["二"].searchable and "各地要加强领导" in doc["二"].text
+
+
+COVERING = ("某某自治区人民政府关于印发\n某某自治区草原保护\n实施方案的通知\n某政发〔2031〕5号\n\n各市人民政府:\n"
+            "现将《某某自治区草原保护实施方案》印发给你们,请认真贯彻执行。\n某某自治区人民政府\n2031年2月1日\n"
+            "(此件公开发布)\n\n某某自治区草原保护实施方案\n\n草原是重要的生态系统,为加强草原保护修复,制定本方案。\n"
+            "一、主要任务\n(一)落实禁牧休牧。全面落实禁牧休牧制度。(自治区林草局负责)\n")
+
+
+def test_a_covering_notice_gives_way_to_its_attachment_as_the_document_title():
+    doc = parse_document(COVERING, "c")
+    assert doc.title == "某某自治区草原保护实施方案"
+    assert doc.notice == "某某自治区人民政府关于印发某某自治区草原保护实施方案的通知"
+    assert (doc.number, doc.date, doc.issuer) == ("某政发〔2031〕5号", "2031年2月1日", "某某自治区人民政府")
+    assert by_local(doc)["序"].text == "草原是重要的生态系统,为加强草原保护修复,制定本方案。"
+    assert by_local(doc)["一.一"].departments == ("自治区林草局",)
+
+
+def test_a_number_cited_in_a_sentence_is_not_the_documents_own():
+    text = "某省林业规划\n\n根据《国务院关于林业的意见》(国发〔2030〕9号),制定本规划。\n一、目标\n造林。\n"
+    assert parse_document(text, "f").number == ""
+
+
+# ---------------------------------------------------------------- outlines
+
+
+def test_a_flat_list_of_thirty_measures_each_with_its_note():
+    body = "\n".join(f"{int_to_cn(n)}、推进第{n}项改革措施落地。(交通运输部、水利部负责)" for n in range(1, 31))
+    doc = parse_document("交通运输部关于深化改革的若干措施\n交运发〔2031〕8号\n" + body, "t")
+    parts = [c for c in doc.clauses if c.kind == "part"]
+    assert [c.id for c in parts] == [f"t:{int_to_cn(n)}" for n in range(1, 31)]
+    assert all(c.searchable and c.departments == ("交通运输部", "水利部") for c in parts)
+
+
+def test_several_notes_in_one_paragraph_each_cover_the_sentences_before_them():
+    text = ("某省湿地保护规划\n一、主要任务\n(一)加强湿地保护。划定湿地保护红线。(省林业局负责)"
+            "开展湿地修复工程。建设湿地公园。(省自然资源厅、省生态环境厅负责)\n")
+    doc = by_local(parse_document(text, "h"))
+    assert doc["一.一"].has_children
+    first, second = doc["一.一.1"], doc["一.一.2"]
+    assert first.departments == ("省林业局",) and "划定湿地保护红线" in first.text
+    assert second.departments == ("省自然资源厅", "省生态环境厅")
+    assert "开展湿地修复工程" in second.text and "划定" not in second.text
+
+
+def test_a_paragraph_with_one_note_stays_one_clause():
+    text = "某省湿地保护规划\n一、主要任务\n(一)加强保护。划定红线。开展修复。(省林业局负责)\n"
+    doc = by_local(parse_document(text, "h"))
+    assert doc["一.一"].searchable and doc["一.一"].departments == ("省林业局",)
+
+
+# ---------------------------------------------------------------- office notes
+
+
+@pytest.mark.parametrize("note, offices, lead", [
+    ("(负责部门:交通运输部、水利部;适用范围:所有试验区)", ("交通运输部", "水利部"), ""),
+    ("(负责部门:应急管理部,适用范围:沿海试验区)", ("应急管理部",), ""),
+    ("(牵头单位:省民政厅;配合单位:省财政厅、省卫生健康委)", ("省民政厅", "省财政厅", "省卫生健康委"), "省民政厅"),
+    ("(交通运输部、水利部等负责)", ("交通运输部", "水利部"), ""),
+    ("(水利部牵头,自然资源部、生态环境部参与)", ("水利部", "自然资源部", "生态环境部"), "水利部"),
+    ("(农业农村部牵头负责,商务部配合)", ("农业农村部", "商务部"), "农业农村部"),
+    ("(国家林草局指导)", ("国家林草局",), ""),
+    ("(民政部、财政部按职责分工负责)", ("民政部", "财政部"), ""),
+    ("(民政部、财政部和各有关省级人民政府负责)", ("民政部", "财政部", "各有关省级人民政府"), ""),
+    ("(民政部、财政部,各省级人民政府按职责分工负责)", ("民政部", "财政部", "各省级人民政府"), ""),
+    ("(民政部、各省(区、市)人民政府负责)", ("民政部", "各省(区、市)人民政府"), ""),
+])
+def test_office_note_forms(note, offices, lead):
+    [found] = find_notes("推进养老服务体系建设。" + note)
+    assert (found.offices, found.lead) == (offices, lead)
+
+
+@pytest.mark.parametrize("text", [
+    "分别负责管理(高职院校内由教育行政部门负责),并组织实施。",   # an aside inside a sentence
+    "建设国家数据中心(贵阳)。",                                    # a place, not an office
+    "实施节水行动(2031年底前完成)。",                              # a date
+])
+def test_parentheses_that_are_not_office_notes(text):
+    assert find_notes(text) == []
+
+
+def test_first_listed_office_leads_when_the_document_says_so():
+    text = ("某省养老服务规划\n各项任务中排在第一位的部门为牵头部门。\n一、主要任务\n"
+            "(一)发展社区养老。建设社区养老服务中心。(省民政厅、省财政厅负责)\n"
+            "(二)发展康养产业。培育康养企业。(省发展改革委牵头,省民政厅参与)\n")
+    doc = by_local(parse_document(text, "y"))
+    assert doc["一.一"].lead == "省民政厅"
+    assert doc["一.二"].lead == "省发展改革委"
+
+
+def test_without_a_lead_rule_a_plain_note_has_no_lead():
+    text = "某省养老服务规划\n一、主要任务\n(一)发展社区养老。建设服务中心。(省民政厅、省财政厅负责)\n"
+    assert by_local(parse_document(text, "y"))["一.一"].lead == ""
+
+
+def test_the_lead_is_serialised():
+    c = Clause("d:一", "d", ("一、甲",), "甲", "做甲。(水利部牵头,财政部参与)", ("水利部", "财政部"),
+               kind="part", lead="水利部")
+    assert Clause.from_json(json.loads(json.dumps(c.to_json()))) == c
+    assert Hit(c, 1.0).to_json()["lead_department"] == "水利部"
+    old = {k: v for k, v in c.to_json().items() if k != "lead"}   # a clause stored before the field
+    assert Clause.from_json(old).lead == ""
+
+
+# ---------------------------------------------------------------- attachments: indicator lists and tables
+
+
+INDICATORS = ("国家卫生健康委关于加强二级医院考核的意见\n国卫发〔2031〕2号\n" + HEAD
+              + "一、总体要求\n(一)工作目标。建立考核体系。\n国家卫生健康委\n2031年4月1日\n\n附件\n\n"
+              "二级医院考核指标\n\n一级指标\n\n二级指标\n\n三级指标\n\n指标性质\n\n指标说明\n\n"
+              "一、服务质量\n\n(一)\n\n功能\n\n定位\n\n1.出院患者手术占比▲\n\n定量\n\n"
+              "计算方法:出院患者手术台次数/同期出院患者总人次数×100%。\n指标来源:病案首页。\n\n"
+              "2.病房管理规范程度\n\n定性\n\n考察病房管理制度的建立和执行情况。\n\n"
+              "二、运营效率\n\n(二)收支结构\n\n3.门诊收入占比\n\n定量\n\n计算方法:门诊收入/医疗收入×100%。\n"
+              "指标来源:财务年报。\n\n注:\n1.标记“▲”的为国家监测指标。\n2.指标每年更新。\n")
+
+
+def test_an_indicator_list_becomes_indicator_clauses_with_their_method_and_source():
+    doc = parse_document(INDICATORS, "i")
+    rows = [c for c in doc.clauses if c.kind == "indicator"]
+    assert [c.title for c in rows] == ["出院患者手术占比", "病房管理规范程度", "门诊收入占比"]
+    first = by_local(doc)["附件.一.一.1"]
+    assert first.values == {"指标性质": "定量", "标记": "▲", "计算方法": "出院患者手术台次数/同期出院患者总人次数×100%。",
+                            "指标来源": "病案首页。"}
+    assert first.path[-2] == "(一)功能定位"                      # a marker broken off its label
+    assert rows[1].values == {"指标性质": "定性", "指标说明": "考察病房管理制度的建立和执行情况。"}
+    assert by_local(doc)["附件"].title == "二级医院考核指标"
+    notes = [c for c in doc.clauses if c.id.startswith("i:附件.注.")]
+    assert [c.text for c in notes] == ["1.标记“▲”的为国家监测指标。", "2.指标每年更新。"]
+
+
+def test_numbering_that_restarts_in_an_attachment_gets_no_suffix():
+    assert not [c.id for c in parse_document(INDICATORS, "i").clauses if "~" in c.id]
+
+
+TABLE = ("国务院办公厅关于推广第三批改革举措的通知\n国办发〔2031〕40号\n" + HEAD
+         + "一、推广的改革举措\n现推广改革举措3项。\n国务院办公厅\n2031年6月1日\n\n附件\n\n第三批改革举措推广清单\n\n"
+         "序号\n\n改革举措\n\n主 要 内 容\n\n牵头部门\n\n推广范围\n\n一、农业方面(共2项)\n\n1\n\n"
+         "耕地保护补偿机制\n\n对承担耕地保护任务的农户给予补偿。\n\n农业农村部、财政部\n\n全国\n\n2\n\n"
+         "农产品质量追溯\n\n建立农产品质量追溯平台。\n\n实现生产经营全过程留痕。\n\n农业农村部\n\n全国\n\n"
+         "二、交通方面(共1项)\n\n3\n\n客货邮融合\n\n推进客运、货运和邮政快递融合。\n\n交通运输部、国家邮政局\n\n8个地区\n")
+
+
+def test_a_numbered_table_gives_one_clause_per_row_with_its_office_column():
+    doc = by_local(parse_document(TABLE, "n"))
+    assert doc["附件.一.1"].title == "耕地保护补偿机制"
+    assert doc["附件.一.1"].departments == ("农业农村部", "财政部")
+    assert doc["附件.一.2"].values["主要内容"] == "建立农产品质量追溯平台。实现生产经营全过程留痕。"  # a cell over two lines
+    assert doc["附件.二.3"].departments == ("交通运输部", "国家邮政局")
+    assert doc["附件.二.3"].values["推广范围"] == "8个地区"
+    assert "推进客运、货运和邮政快递融合" in doc["附件.二.3"].text
