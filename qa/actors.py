@@ -31,20 +31,27 @@ _NOT_ACTOR = ("有关", "相关", "其他", "各类", "同级", "本级")
 NOTED_SHARE = 0.2   # a document whose leaves name offices at least this often writes office notes
 
 
-def text_offices(text: str, table) -> list[str]:
-    """Offices the text names: the table's (canonical, first mention first), then collective actors."""
-    found = table.find_in(text)
+def text_offices(text: str, table, issuer: str = "") -> list[str]:
+    """Offices the text names, first mention first: the table's (canonical) and the genre's
+    collective actors; never the document's own issuer (「经国务院同意」 assigns nothing)."""
+    spans = []
     for m in COLLECTIVE.finditer(text):
         name = m.group()
-        name = name[name.find("国务院"):] if "国务院" in name else _LEADING.sub("", name)
-        if len(name) < 5 or (name.startswith(_NOT_ACTOR) and "人民政府" not in name):
-            continue
-        if not any(name in f or f in name for f in found):
-            found.append(name)
-    return list(dict.fromkeys(found))
+        cut = name.find("国务院") if "国务院" in name else len(name) - len(_LEADING.sub("", name))
+        name = name[cut:]
+        if len(name) >= 5 and not (name.startswith(_NOT_ACTOR) and "人民政府" not in name):
+            spans.append((m.start() + cut, m.end(), name))
+    for name in table.find_in(text):
+        office = table.get(name)
+        places = [text.find(n) for n in (office.names() if office else (name,)) if n and n in text]
+        at = min(places) if places else len(text)
+        if not any(s <= at < e for s, e, _ in spans):
+            spans.append((at, at + len(name), name))
+    names = [n for _, _, n in sorted(spans)]
+    return [n for n in dict.fromkeys(names) if not (issuer and n in issuer)]
 
 
-def sentence_offices(text: str, terms, table) -> list[str]:
+def sentence_offices(text: str, terms, table, issuer: str = "") -> list[str]:
     """The offices of the sentence of `text` that holds most of the question's `terms` (longer
     terms count more); the whole text's when no sentence names an office.
 
@@ -55,13 +62,13 @@ def sentence_offices(text: str, terms, table) -> list[str]:
     """
     best, best_score = None, 0.0
     for sentence in _SENTENCE.findall(text):
-        offices = text_offices(sentence, table)
+        offices = text_offices(sentence, table, issuer)
         if not offices:
             continue
         score = sum(len(t) for t in set(terms) if len(t) > 1 and t in sentence)
         if score > best_score:
             best, best_score = offices, score
-    return best if best is not None else text_offices(text, table)
+    return best if best is not None else text_offices(text, table, issuer)
 
 
 def with_text_offices(doc: Document, table) -> Document:
@@ -69,7 +76,8 @@ def with_text_offices(doc: Document, table) -> Document:
     leaves = [c for c in doc.clauses if not c.has_children]
     if not leaves or sum(bool(c.departments) for c in leaves) >= NOTED_SHARE * len(leaves):
         return doc
-    clauses = tuple(c if c.departments or c.has_children else _with_offices(c, text_offices(c.text, table))
+    issuer = getattr(doc, "issuer", "") or ""
+    clauses = tuple(c if c.departments or c.has_children else _with_offices(c, text_offices(c.text, table, issuer))
                     for c in doc.clauses)
     return replace(doc, clauses=clauses)
 

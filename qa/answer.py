@@ -5,6 +5,7 @@ Pure functions of clauses; nothing here searches. Wording rule: say where the cl
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .records import Answer, Clause, Decision, Hit
@@ -78,8 +79,23 @@ def reference_answer(question: str, target: Clause | None, children: list[Clause
     return Answer(question, True, "clause", text, target.departments, None, tuple(hits))
 
 
+def contents(container: Clause, children: list[Clause]) -> Clause:
+    """A heading as an overview shows it: its own text followed by the first sentence of each
+    clause below it, so the hit quotes what the heading holds.
+
+    >>> part = Clause("d:三", "d", ("三、重点任务",), "重点任务", "三、重点任务", kind="part")
+    >>> kid = Clause("d:三.一", "d", ("三、重点任务", "(一)建设平台"), "建设平台", "(一)建设平台。要建设…")
+    >>> contents(part, [kid]).text.splitlines()
+    ['三、重点任务', '(一)建设平台。']
+    """
+    if not children:
+        return container
+    firsts = [re.split(r"(?<=[。；;])", c.text.strip(), maxsplit=1)[0][:80] for c in children]
+    return replace(container, text=container.text.rstrip() + "\n" + "\n".join(firsts))
+
+
 def overview_answer(question: str, container: Clause, children: list[Clause], k: int) -> Answer:
-    hits = [Hit(container, 1.0)] + [Hit(c, 0.9) for c in children[: max(0, k - 1)]]
+    hits = [Hit(contents(container, children), 1.0)] + [Hit(c, 0.9) for c in children[: max(0, k - 1)]]
     listing = "；".join(citation(c) for c in children)
     text = f"规划{citation(container)}包括：{listing}。"
     return Answer(question, True, "overview", text, (), None, tuple(hits))

@@ -79,6 +79,7 @@ class Engine:
             row.id: {t: max(idf_of(built.bm25, t), 0.1) for t in self.segmenter.tokens(_UNIT.sub("", row.title))}
             for row in self.outline.indicators}
         self.doc_scopes = self._doc_scopes(built.bm25)
+        self._issuers = {d.doc_id: getattr(d, "issuer", "") or "" for d in corpus.documents}
         self._own_periods = tuple(dict.fromkeys(PERIOD.findall(" ".join(self.outline.titles.values()))))
         self._turns: dict = {}   # (earlier turns, top_k, filters, settings) → context.Turn
         self._vectors: dict = {}  # question text → its embedding
@@ -191,7 +192,7 @@ class Engine:
         situation = Situation(q, top_k, self.retriever.mask(office, part, docs),
                               self.settings, library, self.retriever, self.offices, self.segmenter, self.scope,
                               self._indicator_names, self._own_periods, named, self.doc_outlines,
-                              self.doc_scopes)
+                              self.doc_scopes, self._issuers)
         name, result = decide(situation)
         return result if result.decision is not None else replace(result, decision=Decision(name))
 
@@ -250,6 +251,9 @@ class Engine:
         tokens = tuple(self.segmenter.tokens(repaired))
         vector = self.embed_query(repaired) if self.settings.mode != "bm25" else None
         offices = self.offices.find_in(text) or self.offices.find_in(lowered)
+        written = [o for o in self.outline.offices_written_in(text) if self.offices.canonical(o) is None]
+        if written:  # 国务院教育行政部门 as the document writes it, not the 国务院 inside it
+            offices = written + [o for o in offices if not any(o in w for w in written)]
         return Query(raw, repaired, lowered, tokens, vector, tuple(offices), plain)
 
     def _doc_scopes(self, bm25) -> dict[str, Scope]:

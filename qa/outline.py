@@ -65,6 +65,7 @@ class Outline:
         self.preamble = next((c for c in self.clauses if c.kind == "preamble"), None)
         self.headings = sorted((c for c in self.clauses if c.kind in HEADING_KINDS), key=lambda c: -len(c.title))
         self.heading_pieces = _heading_pieces(self.headings)
+        self._written: list[str] | None = None
 
     def children(self, clause: Clause | None) -> list[Clause]:
         """The clauses one level below a part, section or table, in document order."""
@@ -73,6 +74,22 @@ class Outline:
     def office_clauses(self, canonical_office: str) -> list[Clause]:
         """Every clause naming an office (its canonical name), in document order."""
         return list(self._by_office.get(canonical_office, ()))
+
+    def offices_written_in(self, text: str) -> list[str]:
+        """Office names as the documents write them (各省级人民政府, 教育行政部门 …) that the text
+        contains, longest first, none inside a longer one found.
+
+        >>> c = Clause("d:一", "d", (), "甲", "", departments=("国务院教育行政部门",))
+        >>> Outline([c]).offices_written_in("国务院教育行政部门负责什么")
+        ['国务院教育行政部门']
+        """
+        if self._written is None:
+            self._written = sorted((n for n in self._by_office if len(n) >= 4), key=len, reverse=True)
+        found: list[str] = []
+        for name in self._written:
+            if name in text and not any(name in f for f in found):
+                found.append(name)
+        return found
 
     def siblings(self, clause: Clause) -> list[Clause]:
         """The clauses at the same level under the same parent (parts: of the same document).

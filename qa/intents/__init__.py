@@ -50,6 +50,7 @@ class Situation:
     named: tuple = ()        # documents the question names by a title word or its kind: preferred
     doc_outlines: dict = field(default_factory=dict)   # doc id → its own Outline (libraries of 2+)
     doc_scopes: dict = field(default_factory=dict)     # doc id → its own Scope (libraries of 2+)
+    issuers: dict = field(default_factory=dict)        # doc id → its issuer (国务院办公厅 …)
 
     @cached_property
     def outline(self):
@@ -94,6 +95,10 @@ class Situation:
             return self.ranked
         clauses, free = self.retriever.clauses, self.retriever.office_free
         return [(p, sc) for p, sc in self.ranked if clauses[p].departments or free[p]] or self.ranked
+
+    def issuer_of(self, position: int) -> str:
+        """The issuer of the document of the clause at `position` ("" when unknown)."""
+        return self.issuers.get(self.retriever.clauses[position].doc_id, "")
 
     def hits(self, ranked, k: int | None = None) -> list[Hit]:
         return self.retriever.hits(ranked, self.k if k is None else k)

@@ -65,5 +65,5 @@ def answer(s) -> Answer:
         return compose.decided(compose.not_found(s.q.raw, intent, hits), decision)
     offices = None
     if intent == "department" and s.retriever.office_free[top]:  # offices written in sentences
-        offices = sentence_offices(s.retriever.clauses[top].text, s.q.tokens, s.offices)
+        offices = sentence_offices(s.retriever.clauses[top].text, s.q.tokens, s.offices, s.issuer_of(top))
     return compose.decided(compose.clause_answer(s.q.raw, intent, hits, True, offices), decision)
