@@ -24,7 +24,12 @@ import os
 if "OMP_WAIT_POLICY" not in os.environ:
     os.environ.setdefault("GOMP_SPINCOUNT", "1000")
 
-import jieba
+import warnings
+
+# jieba imports pkg_resources, whose deprecation warning would print on every command
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+
+import jieba  # noqa: E402
 
 jieba.setLogLevel(logging.WARNING)
 

@@ -11,7 +11,7 @@ Example:
 >>> from qa.offices import Office, OfficeTable
 >>> table = OfficeTable([Office("财政部"), Office("国家卫生健康委", aliases=("卫生健康委",))])
 >>> text_offices("财政部要会同卫生健康委研究。各省级人民政府抓好落实。", table)
-['财政部', '国家卫生健康委', '各省级人民政府']
+['财政部', '卫生健康委', '各省级人民政府']
 """
 from __future__ import annotations
 
@@ -32,8 +32,10 @@ NOTED_SHARE = 0.2   # a document whose leaves name offices at least this often w
 
 
 def text_offices(text: str, table, issuer: str = "") -> list[str]:
-    """Offices the text names, first mention first: the table's (canonical) and the genre's
-    collective actors; never the document's own issuer (「经国务院同意」 assigns nothing)."""
+    """Offices the text names, as written, first mention first: the table's and the genre's
+    collective actors; never the document's own issuer (「经国务院同意」 assigns nothing). The
+    corpus then names them canonically at the document's level (发展改革委 in a national notice
+    is the national one)."""
     spans = []
     for m in COLLECTIVE.finditer(text):
         name = m.group()
@@ -43,10 +45,10 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
             spans.append((m.start() + cut, m.end(), name))
     for name in table.find_in(text):
         office = table.get(name)
-        places = [text.find(n) for n in (office.names() if office else (name,)) if n and n in text]
-        at = min(places) if places else len(text)
+        places = sorted((text.find(n), -len(n), n) for n in (office.names() if office else (name,)) if n and n in text)
+        at, _, written = places[0] if places else (len(text), 0, name)
         if not any(s <= at < e for s, e, _ in spans):
-            spans.append((at, at + len(name), name))
+            spans.append((at, at + len(written), written))  # as written: its level is the document's
     names = [n for _, _, n in sorted(spans)]
     return [n for n in dict.fromkeys(names) if not (issuer and n in issuer)]
 

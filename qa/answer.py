@@ -51,14 +51,14 @@ def clause_answer(question: str, intent: str, hits: list[Hit], found: bool, offi
         return Answer(question, found, intent, text, named, None, tuple(hits))
     if intent == "department":
         if top.departments:
-            text = f"根据规划{citation(top)}，责任单位是：{_offices(top.departments)}。原文：{top.text}"
+            text = f"根据规划{citation(top)}，责任单位是：{_offices(top.offices_as_written)}。原文：{top.text}"
         else:
             text = f"规划{citation(top)}没有写明责任单位。原文：{top.text}"
     else:
         text = f"规划{citation(top)}：{top.text}"
         if top.departments:
-            text += f"（责任单位：{_offices(top.departments)}）" if "责任单位" not in top.text else ""
-    return Answer(question, found, intent, text, top.departments, None, tuple(hits))
+            text += f"（责任单位：{_offices(top.offices_as_written)}）" if "责任单位" not in top.text else ""
+    return Answer(question, found, intent, text, top.offices_as_written, None, tuple(hits))
 
 
 def not_found(question: str, intent: str, hits: list[Hit], reason: str | None = None) -> Answer:
@@ -76,7 +76,7 @@ def reference_answer(question: str, target: Clause | None, children: list[Clause
         text = f"规划{citation(target)}包括：" + "；".join(citation(c) for c in children) + "。"
     else:
         text = f"规划{citation(target)}：{target.text}"
-    return Answer(question, True, "clause", text, target.departments, None, tuple(hits))
+    return Answer(question, True, "clause", text, target.offices_as_written, None, tuple(hits))
 
 
 def contents(container: Clause, children: list[Clause]) -> Clause:
@@ -164,7 +164,7 @@ def clause_aspect_answer(question: str, clause: Clause | None, aspect: str, othe
         return clause_answer(question, "department", hits, True)
     if aspect == "place":
         text = f"{citation(clause)}位于：{' › '.join(clause.path)}。"
-        return Answer(question, True, "clause", text, clause.departments, None, tuple(hits))
+        return Answer(question, True, "clause", text, clause.offices_as_written, None, tuple(hits))
     return clause_answer(question, "clause", hits, True)
 
 

@@ -115,7 +115,7 @@ def clause_card(clause: Clause, titles: Mapping[str, str], terms: Iterable[str] 
 
     `offices` overrides the clause's own offices (the top card shows the answer's offices).
     """
-    names = clause.departments if offices is None else offices
+    names = clause.offices_as_written if offices is None else offices
     return (f'<article class="{css_class}" data-clause="{esc(clause.id)}">'
             f'<div class="qa-path">{esc(path_text(clause))}</div>'
             f'<div class="qa-text">{highlight(clause.text, terms)}</div>'
@@ -203,7 +203,7 @@ def answer_html(answer: Answer, titles: Mapping[str, str], terms: Iterable[str] 
         parts.append(f'<details class="qa-full"><summary>完整回答</summary><p>{esc(answer.answer)}</p></details>')
     if hits:
         top = hits[0]
-        offices = answer.departments or top.departments
+        offices = answer.departments or top.offices_as_written
         parts.append(clause_card(top, titles, terms, offices, css_class="qa-card qa-top"))
         parts.append(related_list(hits[1:1 + MAX_RELATED], titles, terms, RELATED_TITLE))
     parts.append("</div>")

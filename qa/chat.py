@@ -17,8 +17,9 @@ HELP = {"zh": "输入问题后回车；/reset 开始新的对话，/quit 退出�
 RESET = {"zh": "（新的对话）", "en": "(new conversation)"}
 
 
-def run_chat(engine, stdin, stdout, top_k: int = 5, lang: str = "zh") -> int:
-    """Read questions line by line and answer each in the context of the ones before it."""
+def run_chat(engine, stdin, stdout, top_k: int = 5, lang: str = "zh", doc: str | None = None) -> int:
+    """Read questions line by line and answer each in the context of the ones before it
+    (inside one document when `doc` names it)."""
     interactive = getattr(stdin, "isatty", lambda: False)()
     history: list[str] = []
     print(HELP.get(lang, HELP["en"]), file=stdout)
@@ -38,7 +39,7 @@ def run_chat(engine, stdin, stdout, top_k: int = 5, lang: str = "zh") -> int:
             print(RESET.get(lang, RESET["en"]), file=stdout, flush=True)
             continue
         try:
-            answer = engine.ask(question, top_k=top_k, history=history)
+            answer = engine.ask(question, top_k=top_k, history=history, doc=doc)
         except QuestionError as exc:
             print(f"error: {render(exc, lang)}", file=stdout, flush=True)
             continue

@@ -61,10 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--top-k", type=int, default=5, help="number of clauses to return, 1 to 50 (default 5)")
     ask.add_argument("--office", default=None, help="only clauses naming this office")
-    batch = command("batch", 'JSON Lines {"id":…,"question":…,"history":[…]?} on stdin → answers on stdout')
+    ask.add_argument("--doc", default=None,
+                     help="only this document: its file name, number (国发〔2019〕4号) or title (python -m qa docs)")
+    batch = command("batch", 'JSON Lines {"id":…,"question":…,"history":[…]?,"doc":…?} on stdin → answers on stdout')
     batch.add_argument("--top-k", type=int, default=5, help="number of clauses to return, 1 to 50 (default 5)")
+    batch.add_argument("--doc", default=None, help='only this document (a line\'s own "doc" field overrides it)')
     chat = command("chat", "a conversation in the terminal (follow-ups read in context; /reset starts again)")
     chat.add_argument("--top-k", type=int, default=5, help="number of clauses to return, 1 to 50 (default 5)")
+    chat.add_argument("--doc", default=None, help="only this document: file name, number or title")
     command("build", "(re)build the index")
     ev = command("eval", "run the curated question set and print the report")
     ev.add_argument("--questions", default="eval/questions.jsonl")
@@ -143,14 +147,14 @@ def _run(args) -> int:
     from .render import render_text
 
     if args.command == "ask":  # a QuestionError (e.g. an unknown --office) is reported by main()
-        answer = _engine(args).ask(args.question, top_k=args.top_k, office=args.office)
+        answer = _engine(args).ask(args.question, top_k=args.top_k, office=args.office, doc=args.doc)
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1) if args.json else render_text(answer))
         return 0
     if args.command == "batch":
         return _batch(args)
     if args.command == "chat":
         from .chat import run_chat
-        return run_chat(_engine(args), sys.stdin, sys.stdout, args.top_k, cli_language())
+        return run_chat(_engine(args), sys.stdin, sys.stdout, args.top_k, cli_language(), doc=args.doc)
     if args.command == "build":
         engine = _engine(args, rebuild=True)
         m = engine.dense is not None
@@ -218,7 +222,7 @@ def _batch(args) -> int:
         try:
             history = check_history(item.get("history"))
             answer = engine.ask(item.get("question"), top_k=args.top_k, qid=None if qid is None else str(qid),
-                                history=history)
+                                history=history, doc=item.get("doc") or args.doc)
             out = answer.to_json()
             out["id"] = qid
         except QuestionError as exc:

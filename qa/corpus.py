@@ -22,7 +22,7 @@ from .records import Document
 from .segment import Segmenter, load_glossary
 from .textnorm import decode, fold
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "6"
 DATA_FILES = ("offices.json", "glossary_en.tsv", "userdict.txt")
 _PERIOD = re.compile(r"十[一二三四五六七八九]五")  # a five-year plan period: 十一五 … 十九五
 # the suffix of an administrative region's name, longest first (广西壮族自治区 → 广西)
@@ -161,9 +161,9 @@ def load_corpus(folder: Path) -> Corpus:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         warnings.append(f"ignored offices.json: unreadable ({exc}); offices are used as written")
         offices = OfficeTable([])
+    documents = [with_text_offices(doc, offices) for doc in documents]
     documents = [offices.canonical_offices(doc, document_level(doc, offices)) for doc in documents]
     offices = offices.with_names(d for doc in documents for c in doc.clauses for d in c.departments)
-    documents = [with_text_offices(doc, offices) for doc in documents]
     try:
         glossary = load_glossary(folder / "glossary_en.tsv")
     except (OSError, UnicodeDecodeError) as exc:

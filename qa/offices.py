@@ -113,10 +113,17 @@ class OfficeTable:
         """The document with each clause's offices (and lead) under their canonical names at the
         document's level; names the table lacks stay as written."""
         from dataclasses import replace
-        clauses = tuple(replace(c, departments=tuple(dict.fromkeys(self.canonical(n, level) or n for n in c.departments)),
-                                lead=(self.canonical(c.lead, level) or c.lead) if c.lead else "")
-                        for c in doc.clauses)
-        return replace(doc, clauses=clauses)
+        return replace(doc, clauses=tuple(self._canonical_clause(c, level) for c in doc.clauses))
+
+    def _canonical_clause(self, clause, level: str):
+        """A clause whose offices are canonical, keeping the document's own names in `written`."""
+        from dataclasses import replace
+        pairs = {}
+        for name in clause.departments:
+            pairs.setdefault(self.canonical(name, level) or name, name)
+        canonical, written = tuple(pairs), tuple(pairs.values())
+        lead = (self.canonical(clause.lead, level) or clause.lead) if clause.lead else ""
+        return replace(clause, departments=canonical, lead=lead, written=written if written != canonical else ())
 
     def get(self, name: str) -> Office | None:
         canon = self.canonical(name)

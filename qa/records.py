@@ -35,6 +35,13 @@ class Clause:
     order: int = 0
     has_children: bool = False
     lead: str = ""                 # the lead office when the document says which one leads
+    written: tuple[str, ...] = ()  # the offices as the document writes them, where that differs
+
+    @property
+    def offices_as_written(self) -> tuple[str, ...]:
+        """The offices as the document names them (人民银行, not the canonical 中国人民银行): what
+        an answer quotes; `departments` holds the canonical names every look-up uses."""
+        return self.written or self.departments
 
     @property
     def searchable(self) -> bool:
@@ -45,6 +52,7 @@ class Clause:
         data = asdict(self)
         data["path"] = list(self.path)
         data["departments"] = list(self.departments)
+        data["written"] = list(self.written)
         return data
 
     @classmethod
@@ -53,6 +61,7 @@ class Clause:
         data["path"] = tuple(data["path"])
         data["departments"] = tuple(data["departments"])
         data.setdefault("lead", "")
+        data["written"] = tuple(data.get("written", ()))
         return cls(**data)
 
 
@@ -80,7 +89,7 @@ class Hit:
     def to_json(self) -> dict:
         c = self.clause
         return {"clause_id": c.id, "doc_id": c.doc_id, "doc_title": self.doc_title, "path": list(c.path),
-                "title": c.title, "text": c.text, "departments": list(c.departments),
+                "title": c.title, "text": c.text, "departments": list(c.offices_as_written),
                 "lead_department": c.lead, "number": c.number,
                 "kind": c.kind, "score": round(float(self.score), 4)}
 

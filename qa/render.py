@@ -13,7 +13,7 @@ def render_text(answer: Answer, related: int = 3) -> str:
         lines.append("")
         lines.append("出处：" + " › ".join(top.path))
         if top.departments:
-            lines.append("责任单位：" + "、".join(top.departments))
+            lines.append("责任单位：" + "、".join(top.offices_as_written))
     rest = answer.hits[1:1 + related] if answer.found else answer.hits[:related]
     if rest and answer.intent != "office_reverse":
         lines.append("")
