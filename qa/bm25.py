@@ -29,14 +29,28 @@ class SparseBM25:
     array([0., 0.])
     """
 
-    def __init__(self, vocab: dict[str, int], weights: sparse.csc_matrix):
+    def __init__(self, vocab: dict[str, int], weights: sparse.csc_matrix, groups: np.ndarray | None = None):
         self.vocab = vocab
         self.weights = weights
+        self.groups = groups          # group index of each row (None: one group)
 
     @classmethod
-    def fit(cls, corpus: Iterable[list[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25) -> "SparseBM25":
+    def fit(cls, corpus: Iterable[list[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25,
+            groups=None) -> "SparseBM25":
         """Any iterable of token lists (a generator too: documents are counted as they come, so a
-        large corpus never holds all its token lists at once)."""
+        large corpus never holds all its token lists at once).
+
+        `groups` (one label per token list, e.g. the document a clause belongs to) gives each
+        group its own statistics — document frequencies, idf and average length — so a group
+        scores exactly as it would alone: adding a document to a library changes no score of
+        the others. Without it the whole corpus is one group.
+
+        >>> alone = SparseBM25.fit([["a", "b"], ["b", "c"], ["a", "d"]]).scores(["c"])
+        >>> both = SparseBM25.fit([["a", "b"], ["b", "c"], ["a", "d"], ["c"], ["c", "e"]],
+        ...                       groups=["x", "x", "x", "y", "y"]).scores(["c"])
+        >>> bool((both[:3] == alone).all())
+        True
+        """
         vocab: dict[str, int] = {}
         rows, cols, tfs, lens = array("q"), array("q"), array("d"), array("d")
         for d, doc in enumerate(corpus):
@@ -50,19 +64,39 @@ class SparseBM25:
         rows_a = np.frombuffer(rows, dtype=np.int64) if len(rows) else np.zeros(0, np.int64)
         cols_a = np.frombuffer(cols, dtype=np.int64) if len(cols) else np.zeros(0, np.int64)
         tf_a = np.frombuffer(tfs, dtype=np.float64) if len(tfs) else np.zeros(0)
-        df = np.bincount(cols_a, minlength=len(vocab)).astype(np.float64)
-        idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
-        if len(idf):
-            idf[idf < 0] = epsilon * idf.mean()
-        avgdl = doc_len.mean() if n_docs and doc_len.mean() > 0 else 1.0
-        norm = k1 * (1 - b + b * doc_len[rows_a] / avgdl)
-        data = idf[cols_a] * tf_a * (k1 + 1) / (tf_a + norm)
+        group_of = group_index(groups, n_docs)
+        n_groups = int(group_of.max()) + 1 if n_docs else 1
+        v = max(len(vocab), 1)
+        # per (group, term): document frequency, then idf with rank_bm25's floor of the group's mean
+        pair = group_of[rows_a] * v + cols_a
+        df = np.bincount(pair, minlength=n_groups * v).astype(np.float64).reshape(n_groups, v)
+        n_in = np.bincount(group_of, minlength=n_groups).astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            idf = np.log(n_in[:, None] - df + 0.5) - np.log(df + 0.5)
+        for g in range(n_groups):
+            present = df[g] > 0
+            if present.any():
+                row = idf[g]
+                floor = epsilon * row[present].mean()
+                row[present & (row < 0)] = floor
+        len_sum = np.bincount(group_of, weights=doc_len, minlength=n_groups)
+        avgdl = np.where((n_in > 0) & (len_sum > 0), len_sum / np.maximum(n_in, 1), 1.0)
+        g_rows = group_of[rows_a]
+        norm = k1 * (1 - b + b * doc_len[rows_a] / avgdl[g_rows])
+        data = idf[g_rows, cols_a] * tf_a * (k1 + 1) / (tf_a + norm)
         weights = sparse.csc_matrix((data, (rows_a, cols_a)), shape=(n_docs, len(vocab)))
-        return cls(vocab, weights)
+        return cls(vocab, weights, group_of if n_groups > 1 else None)
 
     @property
     def n_docs(self) -> int:
         return self.weights.shape[0]
+
+    def group_sizes(self) -> np.ndarray:
+        """Rows in each group (cached)."""
+        if getattr(self, "_sizes", None) is None:
+            self._sizes = (np.bincount(self.groups) if self.groups is not None
+                           else np.array([self.n_docs]))
+        return self._sizes
 
     def scores(self, query: list[str]) -> np.ndarray:
         """BM25 score of every document; repeated query terms count again, as in rank_bm25."""
@@ -78,6 +112,8 @@ class SparseBM25:
         np.save(folder / "bm25_data.npy", w.data, allow_pickle=False)
         np.save(folder / "bm25_indices.npy", w.indices, allow_pickle=False)
         np.save(folder / "bm25_indptr.npy", w.indptr, allow_pickle=False)
+        if self.groups is not None:
+            np.save(folder / "bm25_groups.npy", self.groups.astype(np.int32), allow_pickle=False)
         (folder / "bm25_vocab.json").write_text(
             json.dumps({"shape": list(w.shape), "vocab": self.vocab}, ensure_ascii=False), encoding="utf-8")
 
@@ -88,14 +124,34 @@ class SparseBM25:
                                np.load(folder / "bm25_indices.npy", allow_pickle=False),
                                np.load(folder / "bm25_indptr.npy", allow_pickle=False)),
                               shape=tuple(meta["shape"]))
-        return cls(meta["vocab"], w)
+        groups_file = folder / "bm25_groups.npy"
+        groups = np.load(groups_file, allow_pickle=False).astype(np.int64) if groups_file.exists() else None
+        return cls(meta["vocab"], w, groups)
 
 
-def idf_of(bm25: SparseBM25, term: str) -> float:
-    """Document frequency turned into an idf, for weighting question terms outside BM25."""
+def group_index(groups, n: int) -> np.ndarray:
+    """Labels → small integers in order of first appearance (all zeros without labels).
+
+    >>> group_index(["b", "b", "a"], 3).tolist(), group_index(None, 2).tolist()
+    ([0, 0, 1], [0, 0])
+    """
+    if groups is None:
+        return np.zeros(n, dtype=np.int64)
+    seen: dict = {}
+    return np.fromiter((seen.setdefault(g, len(seen)) for g in groups), dtype=np.int64, count=n)
+
+
+def idf_of(bm25: SparseBM25, term: str, group: int | None = None) -> float:
+    """Document frequency turned into an idf, for weighting question terms outside BM25; with
+    `group`, within that group only (the clauses of one document)."""
     j = bm25.vocab.get(term)
-    n = bm25.n_docs
     if j is None:
         return 0.0
-    df = bm25.weights.indptr[j + 1] - bm25.weights.indptr[j]
+    if group is None or bm25.groups is None:
+        n = bm25.n_docs
+        df = bm25.weights.indptr[j + 1] - bm25.weights.indptr[j]
+    else:
+        rows = bm25.weights.indices[bm25.weights.indptr[j]:bm25.weights.indptr[j + 1]]
+        df = int(np.count_nonzero(bm25.groups[rows] == group))
+        n = bm25.group_sizes()[group]
     return max(0.0, math.log((n - df + 0.5) / (df + 0.5)))

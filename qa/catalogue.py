@@ -37,6 +37,9 @@ TITLE_FUNCTION_WORDS = frozenset("""
 KINDS = {"规划": ("规划", "plan"), "方案": ("方案", "programme", "program", "scheme"),
          "意见": ("意见", "opinion", "guideline"), "通知": ("通知", "notice", "circular"),
          "纲要": ("纲要", "outline"), "措施": ("措施", "measures"), "办法": ("办法", "measures")}
+# a kind word used as the name of the document: 这个规划 / 本规划 / 规划里 / 规划的…, not 统筹规划
+_KIND_AS_DOCUMENT = (r"(?:这个|这份|这部|本|该|此|那个|那份)\s*{kind}|^{kind}"
+                     r"|(?:^|[在从按据照、，,。？?\s]){kind}(?:里|中|当中|内|提出|提到|规定|要求|写|说|讲|的)")
 _NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8}?)\s*[〔\[【(（]?\s*((?:19|20)\d{2})\s*[〕\]】)）]?\s*年?\s*(\d{1,4})\s*号")
 _SHORT_NAME = re.compile(r"以下简称[\"“「]?([\u4e00-\u9fffA-Za-z]{2,12}?)[\"”」]?[)）,，。;；]")
 
@@ -93,6 +96,15 @@ class Entry:
     extra: dict = field(default_factory=dict, compare=False)
 
 
+def _common_words(entries, texts: dict[str, str], segmenter) -> set[str]:
+    """Title words found in the text of more than half of the documents (with 3 or more)."""
+    if len(texts) < 3:
+        return set()
+    words = {w for e in entries for w in (e.subjects or subject_words(e.title, segmenter))}
+    folded = [fold(t) for t in texts.values()]
+    return {w for w in words if sum(w in t for t in folded) * 2 > len(folded)}
+
+
 def kind_of(title: str) -> str:
     """The kind of document a title names, by its last kind word.
 
@@ -111,10 +123,14 @@ def kind_of(title: str) -> str:
 class Catalogue:
     """Documents by every name people use for them."""
 
-    def __init__(self, entries, segmenter=None):
+    def __init__(self, entries, segmenter=None, texts: dict[str, str] | None = None):
+        """`texts` (document id → its text) lets a subject word that most documents use (指导,
+        发展) stop counting as the name of one."""
         self.entries: dict[str, Entry] = {}
+        entries = list(entries)
+        common = _common_words(entries, texts or {}, segmenter)
         for e in entries:
-            subjects = e.subjects or subject_words(e.title, segmenter)
+            subjects = tuple(w for w in (e.subjects or subject_words(e.title, segmenter)) if w not in common)
             self.entries[e.doc_id] = Entry(e.doc_id, e.title, e.number, e.aliases, subjects,
                                            e.kind or kind_of(e.title), e.date)
         # a subject word shared by every document tells none of them apart
@@ -188,6 +204,22 @@ class Catalogue:
             return ()
         best = max(scores.values())
         return tuple(d for d, s in scores.items() if s == best)
+
+    def only_of_kind(self, question: str) -> tuple[str, ...]:
+        """The one document of the kind a question names in Chinese (这个规划里…) when no other
+        document is of that kind; else empty. An English "plan" stays a hint (of_kind): English
+        speakers call many kinds of document a plan.
+
+        >>> cat = Catalogue([Entry("p", "某省知识产权规划"), Entry("n", "关于推广改革举措的通知")])
+        >>> cat.only_of_kind("规划里关于专利保险是怎么说的"), cat.only_of_kind("what does the plan say")
+        (('p',), ())
+        >>> cat.only_of_kind("谁来统筹规划、宏观管理")   # 规划 as a verb names no document
+        ()
+        """
+        text = fold(question or "")
+        kinds = {k for k in KINDS if re.search(_KIND_AS_DOCUMENT.format(kind=k), text)}
+        hits = tuple(d for d, e in self.entries.items() if e.kind in kinds)
+        return hits if len(hits) == 1 and len(self.entries) > 1 else ()
 
     def of_kind(self, question: str) -> tuple[str, ...]:
         """The documents of the kind a question names (这个规划 → the 规划s), when the kind tells

@@ -114,8 +114,28 @@ def read_user_words(path: Path) -> list[str]:
             if line.strip() and not line.startswith("#")]
 
 
-def corpus_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.txt") if p.name != "userdict.txt")
+def folders_of(spec) -> list[Path]:
+    """The folders a corpus spec names: one folder, or several joined by commas (the first holds
+    the domain data; the others add documents), so a library can be the plan's own folder plus
+    a folder of other documents.
+
+    >>> [str(p) for p in folders_of("corpus,corpus/library")], [str(p) for p in folders_of(Path("corpus"))]
+    (['corpus', 'corpus/library'], ['corpus'])
+    """
+    return [Path(part.strip()) for part in str(spec).split(",") if part.strip()] or [Path(str(spec))]
+
+
+def corpus_files(folder) -> list[Path]:
+    """The documents of a corpus spec, folder by folder, each folder's in name order; a file
+    name met again in a later folder is left out (one name, one document)."""
+    seen: set[str] = set()
+    out: list[Path] = []
+    for one in folders_of(folder):
+        for p in sorted(p for p in one.glob("*.txt") if p.name != "userdict.txt"):
+            if p.name not in seen:
+                seen.add(p.name)
+                out.append(p)
+    return out
 
 
 def fingerprint(folder: Path) -> tuple[str, str]:
@@ -129,7 +149,7 @@ def fingerprint(folder: Path) -> tuple[str, str]:
             docs.update(b"<unreadable>")
     data = hashlib.sha256()
     for name in DATA_FILES:
-        p = folder / name
+        p = folders_of(folder)[0] / name
         try:
             content = p.read_bytes() if p.exists() else b""
         except OSError:  # e.g. a folder named offices.json: load_corpus warns about it
@@ -139,9 +159,13 @@ def fingerprint(folder: Path) -> tuple[str, str]:
 
 
 def load_corpus(folder: Path) -> Corpus:
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise CorpusError("corpus.missing_folder", folder=str(folder))
+    """Every document of the corpus spec (one folder, or several joined by commas) with the
+    domain data of the first folder."""
+    for one in folders_of(folder):
+        if not one.is_dir():
+            raise CorpusError("corpus.missing_folder", folder=str(one))
+    home = folders_of(folder)[0]
+    folder = Path(str(folder))
     warnings: list[str] = []
     documents: list[Document] = []
     for path in corpus_files(folder):
@@ -157,7 +181,7 @@ def load_corpus(folder: Path) -> Corpus:
     if not documents:
         raise CorpusError("corpus.no_documents", folder=str(folder), details="; ".join(warnings) or "no .txt file")
     try:
-        offices = OfficeTable.load(folder / "offices.json")
+        offices = OfficeTable.load(home / "offices.json")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         warnings.append(f"ignored offices.json: unreadable ({exc}); offices are used as written")
         offices = OfficeTable([])
@@ -165,12 +189,12 @@ def load_corpus(folder: Path) -> Corpus:
     documents = [offices.canonical_offices(doc, document_level(doc, offices)) for doc in documents]
     offices = offices.with_names(d for doc in documents for c in doc.clauses for d in c.departments)
     try:
-        glossary = load_glossary(folder / "glossary_en.tsv")
+        glossary = load_glossary(home / "glossary_en.tsv")
     except (OSError, UnicodeDecodeError) as exc:
         warnings.append(f"ignored glossary_en.tsv: unreadable ({exc})")
         glossary = {}
     try:
-        user_words = read_user_words(folder / "userdict.txt")
+        user_words = read_user_words(home / "userdict.txt")
     except (OSError, UnicodeDecodeError) as exc:
         warnings.append(f"ignored userdict.txt: unreadable ({exc})")
         user_words = []

@@ -75,8 +75,10 @@ class Engine:
                            english_names + sorted(self.segmenter.english_words()) + [w for w in home if w.isascii()],
                            built.bm25.vocab)
         # indicator names are segmented once here, not per question
-        self._indicator_names = {
-            row.id: {t: max(idf_of(built.bm25, t), 0.1) for t in self.segmenter.tokens(_UNIT.sub("", row.title))}
+        position = {c.id: j for j, c in enumerate(self.retriever.clauses)}
+        self._indicator_names = {   # weighed within the row's own document
+            row.id: {t: max(idf_of(built.bm25, t, self.retriever.group_of(position.get(row.id))), 0.1)
+                     for t in self.segmenter.tokens(_UNIT.sub("", row.title))}
             for row in self.outline.indicators}
         self.doc_scopes = self._doc_scopes(built.bm25)
         self._issuers = {d.doc_id: getattr(d, "issuer", "") or "" for d in corpus.documents}
@@ -204,10 +206,11 @@ class Engine:
             return (doc,), ()
         if len(self.catalogue) < 2 or self.settings.mode != "full":
             return (), ()
-        exact = self.catalogue.named_exactly(text)
+        exact = self.catalogue.named_exactly(text) or self.catalogue.only_of_kind(text)
         if exact:
             return exact, ()
-        return (), (self.catalogue.named_in(text) or self.catalogue.of_kind(text))
+        named = self.catalogue.named_in(text) + self.catalogue.of_kind(text)
+        return (), tuple(dict.fromkeys(named))
 
     def _previous_turn(self, turns: tuple[str, ...], top_k: int, office, part, doc=None) -> context.Turn | None:
         """The previous user turn, answered in its own context (cached: in a chat it was just
@@ -302,7 +305,9 @@ def _catalogue(corpus: Corpus, clauses: list[Clause], segmenter) -> Catalogue:
     """The catalogue of the corpus's documents: title, number, and the names each document gives
     itself (abbreviations it defines, the region its title names)."""
     texts: dict[str, list[str]] = {}
+    whole: dict[str, list[str]] = {}
     for c in clauses:
+        whole.setdefault(c.doc_id, []).append(c.text)
         if c.kind == "preamble" or len(texts.get(c.doc_id, ())) < 3:
             texts.setdefault(c.doc_id, []).append(c.text)
     entries = []
@@ -311,7 +316,7 @@ def _catalogue(corpus: Corpus, clauses: list[Clause], segmenter) -> Catalogue:
         entries.append(Entry(d.doc_id, d.title, getattr(d, "number", "") or "",
                              short_names("".join(texts.get(d.doc_id, ()))) + regions,
                              date=getattr(d, "date", "") or ""))
-    return Catalogue(entries, segmenter)
+    return Catalogue(entries, segmenter, {d: "".join(t) for d, t in whole.items()})
 
 
 def _say(log, line: str) -> None:

@@ -68,9 +68,15 @@ class Retriever:
         # years are judged by qa.scope; here an unknown word is more often a colloquial synonym
         df = np.diff(bm25.weights.indptr)
         n = bm25.n_docs
+        self._unknown_by_group: dict[int, float] = {}
         self.unknown_idf = float(np.median(np.log((n - df + 0.5) / (df + 0.5)).clip(min=0.05))) if len(df) else 1.0
         self._first_path = [c.path[0] if c.path else "" for c in clauses]
         self._doc_of = [c.doc_id for c in clauses]
+        doc_ids: dict[str, int] = {}
+        self._doc_index = np.fromiter((doc_ids.setdefault(d, len(doc_ids)) for d in self._doc_of),
+                                      dtype=np.int64, count=len(clauses))
+        self._doc_ids = doc_ids
+        self.n_docs = len(doc_ids)
         # documents that assign work in sentences, not office notes: their clauses may answer *who*
         noted: dict[str, list[bool]] = {}
         for c in clauses:
@@ -96,12 +102,48 @@ class Retriever:
              allowed: np.ndarray | None = None, prefer: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Fused ranking: [(position in `clauses`, score)], best first; `allowed` masks positions;
         `prefer` marks positions (the documents a question names by a title word) whose fused
-        score is raised by `settings.named_doc_boost`."""
+        score is raised by `settings.named_doc_boost`.
+
+        In a library, two steps: first the document — the one holding the clause closest in
+        meaning to the question (dense similarity compares across documents; BM25 weights are
+        each document's own), a document the question names by a title word given a small
+        lead; without vectors, that of the best fused clause. Then that document's clauses are
+        ranked among themselves — fused with its own maxima and floor, as if it were alone — and
+        come first, the other documents' after. So a document answers the same whether or not
+        others stand beside it.
+        """
         n = len(self.clauses)
         allowed = np.ones(n, dtype=bool) if allowed is None else allowed
         if not allowed.any():
             return []
         bm, dn = self.scores(tokens, vector, settings)
+        ranked = self._fused(bm, dn, allowed, settings, vector, prefer)
+        if self.n_docs < 2 or not ranked or settings.mode != "full":
+            return ranked
+        doc = self._document(dn, allowed, prefer, settings) if self._dense_on(settings, vector) else None
+        doc = self._doc_index[ranked[0][0]] if doc is None else doc
+        own = allowed & (self._doc_index == doc)
+        if own.sum() == allowed.sum():
+            return ranked
+        first = self._fused(bm, dn, own, settings, vector, None)
+        return first + [(p, sc) for p, sc in ranked if self._doc_index[p] != doc]
+
+    def _dense_on(self, settings: Settings, vector) -> bool:
+        return settings.mode != "bm25" and self.dense is not None and vector is not None and self.dense.exact
+
+    def _document(self, dn, allowed, prefer, settings: Settings) -> int | None:
+        """The document (index) whose allowed clause is closest in meaning to the question,
+        documents the question names (`prefer`) leading by `settings.named_doc_lead`."""
+        best = np.full(self.n_docs, -np.inf)
+        np.maximum.at(best, self._doc_index[allowed], dn[allowed])
+        if prefer is not None:
+            named = np.zeros(self.n_docs, dtype=bool)
+            named[self._doc_index[prefer & allowed]] = True
+            best = best + np.where(named, settings.named_doc_lead, 0.0)
+        return int(np.argmax(best)) if np.isfinite(best).any() else None
+
+    def _fused(self, bm, dn, allowed, settings, vector, prefer) -> list[tuple[int, float]]:
+        """The fused ranking of the `allowed` positions, best first."""
         use_dense = settings.mode != "bm25" and self.dense is not None and vector is not None
         use_bm25 = settings.mode != "dense"
         cand = top_candidates(bm, dn, np.flatnonzero(allowed), settings.candidates)
@@ -131,8 +173,8 @@ class Retriever:
 
     def in_docs(self, docs) -> np.ndarray:
         """Positions of the clauses of the documents `docs`."""
-        wanted = set(docs)
-        return np.fromiter((d in wanted for d in self._doc_of), dtype=bool, count=len(self.clauses))
+        wanted = [self._doc_ids[d] for d in docs if d in self._doc_ids]
+        return np.isin(self._doc_index, wanted)
 
     def hits(self, ranked: list[tuple[int, float]], k: int) -> list[Hit]:
         return [Hit(self.clauses[p], s) for p, s in ranked[:k]]
@@ -148,15 +190,17 @@ class Retriever:
         k = np.searchsorted(rows, position)
         return bool(k < len(rows) and rows[k] == position)
 
-    def term_weight(self, term: str, settings: Settings) -> float:
-        """How much a question term counts in coverage: its idf; a word the corpus never uses
-        weighs like a typical word (an untranslated English word little); a lone character little."""
+    def term_weight(self, term: str, settings: Settings, position: int | None = None) -> float:
+        """How much a question term counts in coverage: its idf (within the document of the
+        clause at `position`, when given); a word the corpus never uses weighs like a typical
+        word (an untranslated English word little); a lone character little."""
+        group = self.group_of(position)
         if term in self.bm25.vocab:
-            w = idf_of(self.bm25, term)
+            w = idf_of(self.bm25, term, group)
         elif term.isascii() and term.isalpha():
             w = settings.unknown_latin_weight
         else:
-            w = self.unknown_idf
+            w = self._unknown_idf(group)
         return max(w, settings.min_term_weight) * (settings.lone_char_weight if len(term) == 1 else 1.0)
 
     def coverage(self, tokens: list[str], position: int, settings: Settings) -> float:
@@ -171,10 +215,31 @@ class Retriever:
             return 0.0
         total = got = 0.0
         for t in terms:
-            w = self.term_weight(t, settings)
+            w = self.term_weight(t, settings, position)
             total += w
             got += w if self.contains(position, t) else 0.0
         return got / total
+
+    def group_of(self, position: int | None) -> int | None:
+        """The BM25 group (document) of a position, None when the index has one group."""
+        if position is None or self.bm25.groups is None or position >= len(self.bm25.groups):
+            return None
+        return int(self.bm25.groups[position])
+
+    def _unknown_idf(self, group: int | None) -> float:
+        """The weight of a word the corpus never uses: the median idf of the document's words."""
+        if group is None:
+            return self.unknown_idf
+        if group not in self._unknown_by_group:
+            w = self.bm25.weights
+            rows_of = self.bm25.groups[w.indices]
+            cols = np.repeat(np.arange(w.shape[1]), np.diff(w.indptr))
+            df = np.bincount(cols[rows_of == group], minlength=w.shape[1])
+            df = df[df > 0]
+            n = self.bm25.group_sizes()[group]
+            self._unknown_by_group[group] = (float(np.median(np.log((n - df + 0.5) / (df + 0.5)).clip(min=0.05)))
+                                             if len(df) else 1.0)
+        return self._unknown_by_group[group]
 
     def similarity(self, position: int, vector: np.ndarray | None) -> float | None:
         """Dense similarity of the question to one clause (None without vectors)."""

@@ -31,7 +31,8 @@ class Settings:
     rrf_k: int = 60
     candidates: int = 200         # best of each ranking kept before fusing (partial sort)
     # documents: a question naming a document by a word of its title prefers that document's clauses
-    named_doc_boost: float = 0.15
+    named_doc_boost: float = 0.15     # on fused scores (choosing the document without vectors)
+    named_doc_lead: float = 0.025     # on dense similarity, when the document is chosen by meaning
     # a clause lacking the figure asked for gives way to a runner-up of its document that has it
     figure_runner_ups: int = 3
     figure_runner_up_share: float = 0.8

@@ -25,7 +25,7 @@ from .corpus import Corpus, fingerprint
 from .dense import DenseIndex
 from .records import Clause
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 EMBED_BATCH = 32
 TOKENISE_PROGRESS_MIN = 2000     # smaller corpora tokenise in about a second: no bar
 
@@ -140,7 +140,9 @@ def build(corpus: Corpus, index_dir: Path, embedder, segmenter=None, stream=sys.
     segmenter = segmenter or corpus.segmenter()
     clauses = [c for doc in corpus.documents for c in doc.clauses]
     searchable = [i for i, c in enumerate(clauses) if c.searchable]
-    bm25 = SparseBM25.fit(_tokenised(segmenter, [clauses[i] for i in searchable], stream))
+    # each document keeps its own BM25 statistics: adding one changes no score of another
+    bm25 = SparseBM25.fit(_tokenised(segmenter, [clauses[i] for i in searchable], stream),
+                          groups=[clauses[i].doc_id for i in searchable])
     dense, embed_hashes = None, []
     if embedder is not None:
         texts = [embed_text(clauses[i]) for i in searchable]
