@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from .clausetree import Node, short_title, split_measures, to_clauses
-from .docmeta import body_end, read_header
+from .docmeta import ATTACHMENT, body_end, read_header
 from .listings import (NUMERIC, column_name, header_at, indicator_at, number_rows, office_column, table_cells,
                        table_rows)
 from .office_notes import split_names
@@ -162,7 +162,8 @@ def parse_document(text: str, doc_id: str) -> Document:
     _read_outline(lines[start:end], root, root)
     for n, at in enumerate(marks):
         stop = marks[n + 1] if n + 1 < len(marks) else len(lines)
-        _read_attachment(lines[at:stop], root, "附件" if len(marks) == 1 else f"附件{n + 1}")
+        written = ATTACHMENT.match(lines[at].replace(" ", "")).group(1)
+        _read_attachment(lines[at:stop], root, "附件" if len(marks) == 1 else f"附件{written or n + 1}")
     if not any(c.kind not in ("preamble", "attachment") for c in root.children):
         raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
     split_measures(root)
