@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 
 NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(][12]\d{3}[〕\])]\d{1,4}号")
-DATE_LINE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_CN_DIGITS = "〇一二三四五六七八九"
+DATE_LINE = re.compile(r"^((?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+                       r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
 LABELLED_DATE = re.compile(r"(?:成文日期|发布日期|印发日期)\s*:\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ATTACHMENT = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)$")
 _TERMINAL = tuple("。!?;:)」”…")
@@ -41,7 +43,7 @@ def _title_like(line: str, quoted: bool = False) -> bool:
     (…关于印发“十三五” broken before the rest of the name)."""
     ends = tuple(ch for ch in _TERMINAL if ch not in "”」") if quoted else _TERMINAL
     return (2 <= len(line) <= 80 and not line.endswith(ends) and not _CHROME.search(line)
-            and not NUMBER.fullmatch(line) and not _OUTLINE.match(line))
+            and not NUMBER.fullmatch(line) and not _OUTLINE.match(line) and not DATE_LINE.match(line))
 
 
 def _complete(line: str) -> bool:
@@ -52,7 +54,9 @@ def _complete(line: str) -> bool:
 def _title_lines(lines: list[str], end: int) -> tuple[int, int]:
     """(first, last) index of the last title before line `end`, with the lines a web page broke
     it into joined back (at most three); (-1, -1) if there is none."""
-    last = next((i for i in range(end - 1, -1, -1) if _title_like(lines[i]) and len(lines[i]) >= 4), -1)
+    # a line just above a date is the signature's issuer, not a title
+    last = next((i for i in range(end - 1, -1, -1) if _title_like(lines[i]) and len(lines[i]) >= 4
+                 and not (i + 1 < len(lines) and DATE_LINE.match(lines[i + 1]))), -1)
     if last < 0:
         return -1, -1
     first = last
@@ -72,8 +76,23 @@ def _notice(lines: list[str], end: int) -> str:
     return ""
 
 
+def _number(text: str) -> int:
+    """An Arabic or Chinese number of a date: 2019, 二〇一九, 十二, 二十四.
+
+    >>> _number("二〇一九"), _number("二十四"), _number("十二"), _number("07")
+    (2019, 24, 12, 7)
+    """
+    if text.isdigit():
+        return int(text)
+    text = text.replace("零", "〇")
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS.index(ch)) for ch in text))
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS.index(tens) if tens else 1) * 10 + (_CN_DIGITS.index(ones) if ones else 0)
+
+
 def _date(m: re.Match) -> str:
-    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+    return f"{_number(m.group(1))}年{_number(m.group(2))}月{_number(m.group(3))}日"
 
 
 def read_header(lines: list[str], start: int) -> Header:
@@ -85,6 +104,9 @@ def read_header(lines: list[str], start: int) -> Header:
     >>> h = read_header(["某省人民政府关于印发某某", "规划的通知", "某省人民政府", "2030年3月1日", "", "某某规划", "一、目标"], 6)
     >>> h.title, h.notice, h.date, h.issuer
     ('某某规划', '某省人民政府关于印发某某规划的通知', '2030年3月1日', '某省人民政府')
+    >>> h = read_header(["某某办法", "某某省人民政府", "二〇三〇年一月二十四日", "一、总则"], 3)
+    >>> h.title, h.date
+    ('某某办法', '2030年1月24日')
     """
     first, last = _title_lines(lines, start)
     title = "".join(lines[first:last + 1]) if last >= 0 else ""

@@ -28,7 +28,7 @@ _VERB = re.compile(r"(?:等部门|等单位|等)?\s*(?:按职责分工|按照职
 # 人力资源和社会保障厅) it is preceded by an ordinary word and stays.
 _OFFICE_END = "厅局委办部署行会院室心馆处所社司队站关府团联组台校"
 _OFFICE_START = "省|市|县|国家|国务院|中国|中央|中共|全国|各|人民"
-_SPLIT = re.compile(rf"[、,;]|及|(?<=[{_OFFICE_END}])和|和(?={_OFFICE_START})")
+_SPLIT = re.compile(rf"[、,;]|及|会同|(?<=[{_OFFICE_END}])和|和(?={_OFFICE_START})")
 _NOISE = re.compile(r"^(?:按职责分工|按照职责分工|分别|会同|配合|参与|共同|由)|"
                     r"(?:等有关部门|等部门|等单位|等|按职责分工|按照职责分工|分别|配合|参与|牵头|负责|指导|共同)$")
 _SENTENCE_END = "。;!?"
@@ -130,10 +130,11 @@ def _bare(inner: str) -> tuple[list[str], str] | None:
         if verb is None:
             continue
         names = [n for g in pending for n in split_names(g) if n[-1] in _NAME_END]
-        pending = []
+        pending_text, pending = pending, []
         if not names:
             return None
-        if "牵头" in verb.group(0) and not lead:
+        # A牵头 and A会同B (A together with B, A leading) name the lead
+        if ("牵头" in verb.group(0) or "会同" in "".join(pending_text)) and not lead:
             lead = names[0]
         offices.extend(n for n in names if n not in offices)
     return (offices, lead) if offices else None

@@ -116,6 +116,7 @@ def test_a_paragraph_with_one_note_stays_one_clause():
     ("(水利部牵头,自然资源部、生态环境部参与)", ("水利部", "自然资源部", "生态环境部"), "水利部"),
     ("(农业农村部牵头负责,商务部配合)", ("农业农村部", "商务部"), "农业农村部"),
     ("(国家林草局指导)", ("国家林草局",), ""),
+    ("(生态环境部会同水利部、自然资源部负责)", ("生态环境部", "水利部", "自然资源部"), "生态环境部"),
     ("(民政部、财政部按职责分工负责)", ("民政部", "财政部"), ""),
     ("(民政部、财政部和各有关省级人民政府负责)", ("民政部", "财政部", "各有关省级人民政府"), ""),
     ("(民政部、财政部,各省级人民政府按职责分工负责)", ("民政部", "财政部", "各省级人民政府"), ""),
@@ -215,3 +216,8 @@ def test_several_attachments_keep_their_own_numbers_and_outlines():
     assert (doc["附件1"].title, doc["附件2"].title) == ("土壤污染防治工作方案", "地下水污染防治工作方案")
     assert doc["附件1.一"].text.endswith("土壤环境质量总体稳定。")
     assert doc["附件2.一"].departments == ("水利部", "自然资源部")
+
+
+def test_a_date_in_chinese_numerals_and_a_signature_above_the_outline():
+    doc = parse_document("某某省湿地保护办法\n某某省人民政府\n二〇三一年十二月二十日\n一、总则\n保护湿地。\n", "d")
+    assert (doc.title, doc.date) == ("某某省湿地保护办法", "2031年12月20日")
