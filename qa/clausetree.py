@@ -18,7 +18,11 @@ _LEADING_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一�
 
 
 def short_title(body: str) -> str:
-    """The leading phrase of a clause: up to the first full stop, or its first words."""
+    """The leading phrase of a clause: up to the first full stop, or its first words.
+
+    >>> short_title("加强湿地保护。划定红线。")
+    '加强湿地保护'
+    """
     m = TITLE_END.search(body)
     head = body[: m.start()] if m else body
     head = head.strip()
@@ -48,7 +52,15 @@ class Node:
 
 def split_measures(node: "Node") -> None:
     """A leaf whose text has several office notes becomes one measure per note: each note is for
-    the sentences before it (back to the previous note)."""
+    the sentences before it (back to the previous note).
+
+    Example:
+    >>> root = Node("root", "", "", "", None)
+    >>> sec = Node("section", "一", "(一)甲", "甲", root, ["(一)甲。做乙。(水利部负责)做丙。(财政部负责)"])
+    >>> root.children.append(sec); split_measures(root)
+    >>> [(c.key, c.paragraphs) for c in sec.children]
+    [('1', ['(一)甲。做乙。(水利部负责)']), ('2', ['做丙。(财政部负责)'])]
+    """
     for child in node.children:
         if child.children:
             split_measures(child)

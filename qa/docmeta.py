@@ -143,6 +143,11 @@ def body_end(lines: list[str], start: int) -> tuple[int, list[int]]:
     limit = marks[0] if marks else len(lines)
     date_at = next((i for i in range(start, limit) if DATE_LINE.match(lines[i])), None)
     end = date_at if date_at is not None else limit
+    if date_at is not None:
+        # a list of attachments (附件:1.甲方案 / 2.乙方案) above the signature is not an outline
+        listed = next((k for k in range(date_at - 1, max(start, date_at - 12), -1) if lines[k].startswith("附件")), None)
+        if listed is not None and all(len(l) <= 60 and not l.endswith(_TERMINAL) for l in lines[listed + 1:date_at]):
+            end = listed
     # the issuer and the list of attachments above the date belong to the signature block
     while end - 1 > start and (not lines[end - 1] or lines[end - 1].startswith("附件")
                                or (date_at is not None and len(lines[end - 1]) <= 40

@@ -210,12 +210,13 @@ def test_a_numbered_table_gives_one_clause_per_row_with_its_office_column():
 
 def test_several_attachments_keep_their_own_numbers_and_outlines():
     text = ("生态环境部关于印发两项工作方案的通知\n环发〔2031〕6号\n一、总体要求\n请结合实际认真组织实施,确保各项任务落到实处。\n"
-            "生态环境部\n2031年7月1日\n\n附件1\n\n土壤污染防治工作方案\n\n一、目标\n土壤环境质量总体稳定。\n\n"
+            "附件:1.土壤污染防治工作方案\n2.地下水污染防治工作方案\n生态环境部\n2031年7月1日\n\n附件1\n\n土壤污染防治工作方案\n\n一、目标\n土壤环境质量总体稳定。\n\n"
             "附件2\n\n地下水污染防治工作方案\n\n一、目标\n地下水质量保持稳定。(水利部、自然资源部负责)\n")
     doc = by_local(parse_document(text, "m"))
     assert (doc["附件1"].title, doc["附件2"].title) == ("土壤污染防治工作方案", "地下水污染防治工作方案")
     assert doc["附件1.一"].text.endswith("土壤环境质量总体稳定。")
     assert doc["附件2.一"].departments == ("水利部", "自然资源部")
+    assert [k for k in doc if not k.startswith("附件")] == ["一"]          # the list of attachments is no item
 
 
 def test_a_date_in_chinese_numerals_and_a_signature_above_the_outline():
