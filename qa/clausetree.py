@@ -14,6 +14,7 @@ from .office_notes import find_notes, note_offices
 from .records import Clause
 
 TITLE_END = re.compile(r"[。;:!?]")
+_PUNCTUATED = tuple("。!?;:)」”…,、")
 _LEADING_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d)|——|—)\s*")
 
 
@@ -27,6 +28,21 @@ def short_title(body: str) -> str:
     head = body[: m.start()] if m else body
     head = head.strip()
     return head if len(head) <= 40 else head[:24] + "…"
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    """A clause's text: its paragraphs run together, a heading that ends without punctuation
+    kept apart from the sentence after it by a space.
+
+    >>> join_paragraphs(["二、主要目标", "到2035年建成体系。", "各地要落实。"])
+    '二、主要目标 到2035年建成体系。各地要落实。'
+    """
+    out = ""
+    for para in paragraphs:
+        if out and not out.endswith(_PUNCTUATED):
+            out += " "
+        out += para
+    return out
 
 
 @dataclass
@@ -67,7 +83,7 @@ def split_measures(node: "Node") -> None:
             continue
         if child.kind not in ("part", "section", "item", "principle"):
             continue
-        text = "".join(child.paragraphs)
+        text = join_paragraphs(child.paragraphs)
         notes = find_notes(text)
         if len(notes) < 2:
             continue
@@ -116,7 +132,7 @@ def to_clauses(root: "Node", doc_id: str, first_leads: bool = False) -> list[Cla
             seen[local] = seen.get(local, 0) + 1
             if seen[local] > 1:
                 local = f"{local}~{seen[local]}"
-            text = "".join(child.paragraphs)
+            text = join_paragraphs(child.paragraphs)
             if child.kind == "indicator":
                 text = child.title + ":" + ";".join(f"{k} {v}" for k, v in child.values.items())
             elif child.children and not text:

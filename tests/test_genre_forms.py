@@ -54,7 +54,7 @@ def test_sections_with_text_and_no_items_are_leaves():
     doc = by_local(parse_document(BROKEN_TITLE, "w"))
     assert [doc[k].kind for k in ("一.一", "一.二")] == ["section", "section"]
     assert doc["一.二"].searchable and doc["一.二"].text.startswith("(二)工作目标。到2035年")
-    assert doc["二"].searchable and "各地要加强领导" in doc["二"].text
+    assert doc["二"].searchable and doc["二"].text == "二、保障措施 各地要加强领导。"   # heading, space, text
 
 
 COVERING = ("某某自治区人民政府关于印发\n某某自治区草原保护\n实施方案的通知\n某政发〔2031〕5号\n\n各市人民政府:\n"
