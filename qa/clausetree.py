@@ -95,7 +95,7 @@ def split_measures(node: "Node") -> None:
         else:
             pieces[-1] += tail
         for k, piece in enumerate(pieces, 1):
-            body = piece.strip()
+            body = piece.strip().lstrip(",、;")
             head = _LEADING_MARKER.sub("", body)
             title = short_title(head)
             child.children.append(Node("measure", str(k), title, title, child, paragraphs=[body]))

@@ -99,6 +99,14 @@ def test_several_notes_in_one_paragraph_each_cover_the_sentences_before_them():
     assert "开展湿地修复工程" in second.text and "划定" not in second.text
 
 
+def test_notes_closing_the_clauses_of_one_sentence_each_cover_their_clause():
+    text = "某省禁毒规划\n一、主要任务\n(一)严打毒品犯罪(省公安厅负责),完善戒毒制度(省司法厅、省卫生健康委负责)。\n"
+    doc = by_local(parse_document(text, "j"))
+    assert doc["一.一.1"].departments == ("省公安厅",) and "严打毒品犯罪" in doc["一.一.1"].text
+    assert doc["一.一.2"].departments == ("省司法厅", "省卫生健康委")
+    assert doc["一.一.2"].text.startswith("完善戒毒制度")
+
+
 def test_a_paragraph_with_one_note_stays_one_clause():
     text = "某省湿地保护规划\n一、主要任务\n(一)加强保护。划定红线。开展修复。(省林业局负责)\n"
     doc = by_local(parse_document(text, "h"))
