@@ -56,7 +56,8 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
     number: str = ""
-    offices: tuple[str, ...] | None = None   # from a table's office cell rather than the text
+    offices: tuple[str, ...] | None = None   # from a table's office cells rather than the text
+    lead: str = ""                           # … and the lead its 牵头 column names
 
     def path(self) -> tuple[str, ...]:
         node, out = self, []
@@ -156,7 +157,7 @@ def _offices(node: "Node", text: str, first_leads: bool) -> tuple[tuple[str, ...
     """A leaf's offices in written order and its lead office: the one its note says leads (牵头),
     else the first listed when the document says the first listed leads, else none."""
     if node.offices is not None:
-        offices, lead = node.offices, ""
+        offices, lead = node.offices, node.lead
     else:
         notes = find_notes(text)
         offices = tuple(note_offices(text))

@@ -109,9 +109,26 @@ def _widest_column(rows: list[Row], names: list[str]) -> int:
     return max(range(width), key=lambda k: sum(len(c[k]) for c in full))
 
 
-def office_column(header: list[str]) -> str | None:
-    """The header cell that names offices (指导部门, 责任单位, 牵头部门), if any."""
-    return next((h for h in header if OFFICE_COLUMN.search(h)), None)
+def office_columns(header: list[str]) -> list[str]:
+    """The header cells that name offices (指导部门, 责任单位, 牵头单位, 配合单位), in order."""
+    return [h for h in header if OFFICE_COLUMN.search(h)]
+
+
+def row_offices(values: dict[str, str], split) -> tuple[tuple[str, ...], str]:
+    """A row's offices (its office cells, in column order, split by `split`) and its lead office
+    (the first of a 牵头 column, if the table has one).
+
+    >>> row_offices({"任务": "甲", "牵头单位": "水利部", "配合单位": "财政部、商务部"}, lambda s: s.split("、"))
+    (('水利部', '财政部', '商务部'), '水利部')
+    """
+    offices: list[str] = []
+    lead = ""
+    for column in office_columns(list(values)):
+        names = split(values[column])
+        if "牵头" in column and names and not lead:
+            lead = names[0]
+        offices.extend(n for n in names if n not in offices)
+    return tuple(offices), lead
 
 
 @dataclass

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from .clausetree import Node, short_title, split_measures, to_clauses
 from .docmeta import ATTACHMENT, body_end, read_header
-from .listings import (NUMERIC, column_name, header_at, indicator_at, number_rows, office_column, table_cells,
-                       table_rows)
+from .listings import (NUMERIC, column_name, header_at, indicator_at, number_rows, office_columns, row_offices,
+                       table_cells, table_rows)
 from .office_notes import split_names
 from .records import Document
 from .textnorm import fold, squeeze
@@ -264,22 +264,22 @@ def _read_outline(body: list[str], top: "Node", root: "Node") -> None:
 
 
 def _add_row(columns: list[str], row, current: "Node") -> "Node":
-    """A row of a 序号 table becomes an item under its group; its offices are its office cell."""
+    """A row of a 序号 table becomes an item under its group; its offices are its office cells."""
     parent = current
     while parent.kind not in ("part", "attachment", "root"):
         parent = parent.parent
     names = list(row.values)
     name = row.values.get(names[0], "") if names else ""
-    office_col = office_column(columns)
-    body = [v for k, v in row.values.items() if k not in (names[0], office_col)]
+    office_cols = office_columns(columns)
+    body = [v for k, v in row.values.items() if k != names[0] and k not in office_cols]
     text = f"{row.serial}.{name}。" + "".join(v if v.endswith(TERMINAL) else v + "。" for v in body[:1])
     notes = ";".join(f"{k}:{v}" for k, v in row.values.items() if k != names[0] and v not in body[:1])
     if notes:
         text += f"({notes})"
     node = Node("item", row.serial, f"{row.serial}.{name}", name, parent, paragraphs=[text],
-                 values=dict(row.values))
-    if office_col:
-        node.offices = tuple(split_names(row.values.get(office_col, "")))
+                values=dict(row.values))
+    if office_cols:
+        node.offices, node.lead = row_offices(row.values, split_names)
     parent.children.append(node)
     return node
 

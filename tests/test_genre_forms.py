@@ -230,3 +230,15 @@ def test_several_attachments_keep_their_own_numbers_and_outlines():
 def test_a_date_in_chinese_numerals_and_a_signature_above_the_outline():
     doc = parse_document("某某省湿地保护办法\n某某省人民政府\n二〇三一年十二月二十日\n一、总则\n保护湿地。\n", "d")
     assert (doc.title, doc.date) == ("某某省湿地保护办法", "2031年12月20日")
+
+
+def test_a_task_table_with_lead_and_partner_columns_names_the_lead():
+    text = ("国务院办公厅关于落实重点任务的通知\n国办函〔2031〕9号\n一、总体要求\n请认真抓好落实,确保各项任务按期完成。\n"
+            "国务院办公厅\n2031年8月1日\n\n附件\n\n重点任务分工表\n\n序号\n\n重点任务\n\n牵头单位\n\n配合单位\n\n完成时限\n\n"
+            "1\n\n完善农村供水设施\n\n水利部\n\n财政部、国家发展改革委\n\n2031年底前\n\n"
+            "2\n\n推进城乡客运一体化\n\n交通运输部\n\n公安部\n\n持续推进\n")
+    doc = by_local(parse_document(text, "k"))
+    assert doc["附件.1"].departments == ("水利部", "财政部", "国家发展改革委")
+    assert doc["附件.1"].lead == "水利部"
+    assert (doc["附件.2"].departments, doc["附件.2"].lead) == (("交通运输部", "公安部"), "交通运输部")
+    assert doc["附件.2"].values["完成时限"] == "持续推进"
