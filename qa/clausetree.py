@@ -128,7 +128,9 @@ def to_clauses(root: "Node", doc_id: str, first_leads: bool = False) -> list[Cla
 
     def walk(node: "Node", keys: tuple[str, ...]):
         for child in node.children:
-            child_keys = (child.key,) if child.kind in ("preamble", "table") else keys + (child.key,)
+            # a table's rows are numbered on their own (指标.3), inside an attachment under it (附件.指标.3)
+            own = child.kind in ("preamble", "table") and node.kind != "attachment"
+            child_keys = (child.key,) if own else keys + (child.key,)
             local = ".".join(child_keys)
             seen[local] = seen.get(local, 0) + 1
             if seen[local] > 1:

@@ -194,12 +194,18 @@ def _read_outline(body: list[str], top: "Node", root: "Node") -> None:
     logical: list[tuple[str, object]] = []
     columns: list[str] = []
     while i < len(body):
+        if not body[i]:
+            logical.append(("line", ""))
+            i += 1
+            continue
         compact = body[i].replace(" ", "")
         # the table is cut out first so that its cells are never joined into paragraphs
-        if compact.startswith("指标") and len(compact) <= 12 and not TITLE_END.search(compact) and top is root:
-            cells, i = table_cells(body, i, lambda l: _marker(l) is not None)
-            logical.append(("table", cells))
-            continue
+        if compact.startswith("指标") and len(compact) <= 12 and not TITLE_END.search(compact):
+            cells, j = table_cells(body, i, lambda l: _marker(l) is not None)
+            if top is root or number_rows(cells)[1]:   # in an attachment, only a table of numbers
+                logical.append(("table", cells))
+                i = j
+                continue
         head = header_at(body, i) if top is not root and not _marker(body[i]) else None
         if head is not None:
             columns, i = head
@@ -252,7 +258,7 @@ def _read_outline(body: list[str], top: "Node", root: "Node") -> None:
         tables += 1
         header, rows = number_rows(payload)
         anchor = current
-        while anchor.parent is not None and anchor.kind not in ("part", "root"):
+        while anchor.parent is not None and anchor.kind not in ("part", "attachment", "root"):
             anchor = anchor.parent
         key = "指标" if tables == 1 else f"指标{tables}"
         table = Node("table", key, caption, caption, anchor)

@@ -242,3 +242,15 @@ def test_a_task_table_with_lead_and_partner_columns_names_the_lead():
     assert doc["附件.1"].lead == "水利部"
     assert (doc["附件.2"].departments, doc["附件.2"].lead) == (("交通运输部", "公安部"), "交通运输部")
     assert doc["附件.2"].values["完成时限"] == "持续推进"
+
+
+def test_a_table_of_numbers_in_an_attachment_is_read_as_indicator_rows():
+    text = ("某某省人民政府关于印发节水行动方案的通知\n某政发〔2031〕7号\n一、总体要求\n请结合实际认真贯彻执行,确保节水目标按期实现。\n"
+            "某某省人民政府\n2031年9月1日\n\n附件\n\n节水主要指标\n\n指标\n\n2030年\n\n2035年\n\n属性\n\n"
+            "万元GDP用水量(立方米)\n\n30\n\n25\n\n约束性\n\n农田灌溉水有效利用系数\n\n0.58\n\n0.6\n\n预期性\n")
+    doc = parse_document(text, "s")
+    rows = [c for c in doc.clauses if c.kind == "indicator"]
+    assert [(c.title, c.values) for c in rows] == [
+        ("万元GDP用水量(立方米)", {"2030": "30", "2035": "25", "属性": "约束性"}),
+        ("农田灌溉水有效利用系数", {"2030": "0.58", "2035": "0.6", "属性": "预期性"})]
+    assert all(c.id.startswith("s:附件.") for c in rows)
