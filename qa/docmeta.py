@@ -18,11 +18,14 @@ DATE_LINE = re.compile(r"^((?:19|20)\d{2}|[〇零一二][〇零一二三四五�
                        r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
 LABELLED_DATE = re.compile(r"(?:成文日期|发布日期|印发日期)\s*:\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ATTACHMENT = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)$")
+# after the signature an attachment may also open as 附件1:标题 on one line
+ATTACHMENT_TITLED = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)\s*:\s*(\S.*)$")
 _TERMINAL = tuple("。!?;:)」”…")
 _CHROME = re.compile(r"[|>【】:]|\d{4}[-年]\d")
 _ISSUER_END = ("国务院", "办公厅", "人民政府", "委员会", "部", "委", "局", "厅", "办", "署", "院", "会", "行")
 _GENRE_END = re.compile(r"(?:通知|意见|决定|方案|规划|办法|纲要|计划|措施|细则|规定|批复|函|报告|公告|通告|条例|指引"
                         r"|要点|清单|指标|目录|标准)$")
+_ATTACHMENT_END = re.compile(r"(?:表|名单|一览|目录|任务)$")
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d))")
 
 
@@ -132,17 +135,38 @@ def read_header(lines: list[str], start: int) -> Header:
     return Header(title, last, notice if notice != title else "", number, date, issuer)
 
 
+def _unmarked_attachments(lines: list[str], date_at: int) -> list[int]:
+    """Attachments after a signature written 附件1:标题 on one line, or, with no marker at all,
+    a title followed by an outline: the index where each starts."""
+    titled = [i for i in range(date_at + 1, len(lines)) if ATTACHMENT_TITLED.match(lines[i])]
+    if titled:
+        return titled
+    first = next((i for i in range(date_at + 1, len(lines)) if lines[i] and _title_like(lines[i])), None)
+    # only a title of the genre's kind (…方案, …清单, …分工表) soon followed by an outline: page
+    # chrome after a signature (扫一扫, 相关稿件) is neither
+    if first is None or not (_complete(lines[first]) or _ATTACHMENT_END.search(lines[first])):
+        return []
+    following = [l for l in lines[first + 1:] if l][:8]
+    return [first] if any(_OUTLINE.match(l) or l.replace(" ", "") == "序号" for l in following) else []
+
+
 def body_end(lines: list[str], start: int) -> tuple[int, list[int]]:
     """Where the body after `start` ends (its signature block, or the first attachment) and the
     line index of each attachment marker (附件, 附件2 alone on a line).
 
     >>> body_end(["一、甲", "做好工作。", "国务院", "2030年1月2日", "(此件公开发布)", "附件", "清单"], 0)
     (2, [5])
+    >>> body_end(["一、甲", "做好工作。", "国务院", "2030年1月2日", "附件1:甲清单", "一、乙"], 0)
+    (2, [4])
+    >>> body_end(["一、甲", "做好工作。", "国务院", "2030年1月2日", "(此件公开发布)", "甲方案", "一、乙"], 0)
+    (2, [5])
     """
     marks = [i for i in range(start, len(lines)) if ATTACHMENT.match(lines[i].replace(" ", ""))]
     limit = marks[0] if marks else len(lines)
     date_at = next((i for i in range(start, limit) if DATE_LINE.match(lines[i])), None)
     end = date_at if date_at is not None else limit
+    if date_at is not None and not marks:
+        marks = _unmarked_attachments(lines, date_at)
     if date_at is not None:
         # a list of attachments (附件:1.甲方案 / 2.乙方案) above the signature is not an outline
         listed = next((k for k in range(date_at - 1, max(start, date_at - 12), -1) if lines[k].startswith("附件")), None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from .clausetree import Node, short_title, split_measures, to_clauses
-from .docmeta import ATTACHMENT, body_end, read_header
+from .docmeta import ATTACHMENT, ATTACHMENT_TITLED, body_end, read_header
 from .listings import (NUMERIC, column_name, header_at, indicator_at, number_rows, office_columns, row_offices,
                        table_cells, table_rows)
 from .office_notes import split_names
@@ -162,7 +162,8 @@ def parse_document(text: str, doc_id: str) -> Document:
     _read_outline(lines[start:end], root, root)
     for n, at in enumerate(marks):
         stop = marks[n + 1] if n + 1 < len(marks) else len(lines)
-        written = ATTACHMENT.match(lines[at].replace(" ", "")).group(1)
+        m = ATTACHMENT.match(lines[at].replace(" ", "")) or ATTACHMENT_TITLED.match(lines[at])
+        written = m.group(1) if m else ""
         _read_attachment(lines[at:stop], root, "附件" if len(marks) == 1 else f"附件{written or n + 1}")
     if not any(c.kind not in ("preamble", "attachment") for c in root.children):
         raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
@@ -173,15 +174,19 @@ def parse_document(text: str, doc_id: str) -> Document:
 
 
 def _read_attachment(lines: list[str], root: "Node", key: str) -> None:
-    """An attachment after the body: its title, then an outline, a 序号 table or an indicator list."""
-    i = 1
+    """An attachment after the body: its title, then an outline, a 序号 table or an indicator list.
+    `lines` opens with its marker (附件2), its marker and title (附件2:标题) or its title alone."""
+    titled = ATTACHMENT_TITLED.match(lines[0]) if lines else None
+    i = 1 if titled or (lines and ATTACHMENT.match(lines[0].replace(" ", ""))) else 0
     while i < len(lines) and not lines[i]:
         i += 1
-    j = i + 1 if i < len(lines) and _marker(lines[i]) is None and not lines[i].endswith(TERMINAL) else i
-    while i < j < len(lines) and lines[j] and _marker(lines[j]) is None and not lines[j].endswith(TERMINAL) \
-            and header_at(lines, j) is None and j - i < 3:
-        j += 1
-    name = "".join(lines[i:j]) or key
+    j = i
+    if not titled:
+        j = i + 1 if i < len(lines) and _marker(lines[i]) is None and not lines[i].endswith(TERMINAL) else i
+        while i < j < len(lines) and lines[j] and _marker(lines[j]) is None and not lines[j].endswith(TERMINAL) \
+                and header_at(lines, j) is None and j - i < 3:
+            j += 1
+    name = titled.group(2) if titled else "".join(lines[i:j]) or key
     node = Node("attachment", key, f"{key}:{name}", name, root)
     root.children.append(node)
     _read_outline(lines[j:], node, root)

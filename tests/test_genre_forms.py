@@ -254,3 +254,21 @@ def test_a_table_of_numbers_in_an_attachment_is_read_as_indicator_rows():
         ("万元GDP用水量(立方米)", {"2030": "30", "2035": "25", "属性": "约束性"}),
         ("农田灌溉水有效利用系数", {"2030": "0.58", "2035": "0.6", "属性": "预期性"})]
     assert all(c.id.startswith("s:附件.") for c in rows)
+
+
+@pytest.mark.parametrize("opening", ["附件\n\n重点任务分工表\n", "附件:重点任务分工表\n", "重点任务分工表\n"])
+def test_an_attachment_opens_with_a_marker_a_marker_and_title_or_its_title_alone(opening):
+    text = ("国务院办公厅关于落实重点任务的通知\n国办函〔2031〕9号\n一、总体要求\n请认真抓好落实,确保各项任务按期完成。\n"
+            "国务院办公厅\n2031年8月1日\n(此件公开发布)\n\n" + opening + "\n一、农村供水\n"
+            "(一)完善农村供水设施,提高农村自来水普及率。(水利部负责)\n")
+    doc = by_local(parse_document(text, "u"))
+    assert doc["附件"].title == "重点任务分工表"
+    assert doc["附件.一.一"].departments == ("水利部",)
+    assert "此件公开发布" not in doc["一"].text
+
+
+def test_page_chrome_after_the_signature_is_no_attachment():
+    text = ("国务院办公厅关于落实重点任务的通知\n国办函〔2031〕9号\n一、总体要求\n请认真抓好落实,确保各项任务按期完成。\n"
+            "国务院办公厅\n2031年8月1日\n\n扫一扫在手机打开当前页\n相关稿件\n1.解读文章\n")
+    doc = parse_document(text, "v")
+    assert [c.id for c in doc.clauses] == ["v:一"]
