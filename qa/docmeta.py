@@ -16,6 +16,7 @@ NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(][12]\d{3}[〕\])]\d{1,4}号")
 _CN_DIGITS = "〇一二三四五六七八九"
 DATE_LINE = re.compile(r"^((?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
                        r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
+PAREN_DATE = re.compile(r"^\(((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 LABELLED_DATE = re.compile(r"(?:成文日期|发布日期|印发日期)\s*:\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ATTACHMENT = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)$")
 # after the signature an attachment may also open as 附件1:标题 on one line
@@ -110,6 +111,8 @@ def read_header(lines: list[str], start: int) -> Header:
     >>> h = read_header(["某某办法", "某某省人民政府", "二〇三〇年一月二十四日", "一、总则"], 3)
     >>> h.title, h.date
     ('某某办法', '2030年1月24日')
+    >>> read_header(["国务院关于某某的决定", "(2030年1月24日国务院第9次常务会议通过)", "一、总则"], 2).date
+    '2030年1月24日'
     """
     first, last = _title_lines(lines, start)
     title = "".join(lines[first:last + 1]) if last >= 0 else ""
@@ -127,8 +130,10 @@ def read_header(lines: list[str], start: int) -> Header:
             if above and len(above) <= 30 and _title_like(above) and above.endswith(_ISSUER_END):
                 issuer = above
             break
-    if not date:
+    if not date:  # 成文日期:…, or a dated line under the title: (2030年1月24日国务院第9次常务会议通过)
         date = next((_date(m) for line in lines for m in [LABELLED_DATE.search(line)] if m), "")
+    if not date:
+        date = next((_date(m) for line in lines[:start] for m in [PAREN_DATE.match(line)] if m), "")
     head = notice or title
     if not issuer and "关于" in head and head.index("关于") <= 30:
         issuer = head[:head.index("关于")]
