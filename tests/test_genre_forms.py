@@ -272,3 +272,11 @@ def test_page_chrome_after_the_signature_is_no_attachment():
             "国务院办公厅\n2031年8月1日\n\n扫一扫在手机打开当前页\n相关稿件\n1.解读文章\n")
     doc = parse_document(text, "v")
     assert [c.id for c in doc.clauses] == ["v:一"]
+
+
+def test_an_indicator_without_a_kind_line_is_read_from_its_method():
+    text = ("某某省林业发展规划\n一、主要指标\n1.森林覆盖率\n计算方法:森林面积/土地总面积×100%。\n数据来源:省林业局。\n"
+            "2.草原综合植被盖度\n计算方法:草原植被覆盖面积/草原面积×100%。\n")
+    rows = [c for c in parse_document(text, "g").clauses if c.kind == "indicator"]
+    assert [(c.id, c.title) for c in rows] == [("g:一.1", "森林覆盖率"), ("g:一.2", "草原综合植被盖度")]
+    assert rows[0].values == {"计算方法": "森林面积/土地总面积×100%。", "数据来源": "省林业局。"}
