@@ -44,7 +44,7 @@ class Header:
 
 def _title_like(line: str, quoted: bool = False) -> bool:
     """A line that may be (part of) a title; `quoted`: one ending in a closing quote may be too
-    (…关于印发“十三五” broken before the rest of the name)."""
+    (…关于印发“某某” broken before the rest of the name)."""
     ends = tuple(ch for ch in _TERMINAL if ch not in "”」") if quoted else _TERMINAL
     return (2 <= len(line) <= 80 and not line.endswith(ends) and not _CHROME.search(line)
             and not NUMBER.fullmatch(line) and not _OUTLINE.match(line) and not DATE_LINE.match(line))
@@ -118,7 +118,7 @@ def read_header(lines: list[str], start: int) -> Header:
     title = "".join(lines[first:last + 1]) if last >= 0 else ""
     notice = _notice(lines, start)
     # the document's own number stands alone on its line or after 发文字号:; one cited in a sentence
-    # (…(国发〔2016〕86号)…) is another document's
+    # (…(国发〔2030〕86号)…) is another document's
     number = next((m.group(1) for line in lines[:start]
                    for m in [re.fullmatch(rf"(?:(?:发文字号|文号)\s*:\s*)?({NUMBER.pattern})", line)] if m), "")
     date, issuer = "", ""
