@@ -14,15 +14,35 @@ from .office_notes import find_notes, note_offices
 from .records import Clause
 
 TITLE_END = re.compile(r"[。;:!?]")
+_PUNCTUATED = tuple("。!?;:)」”…,、")
 _LEADING_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d)|——|—)\s*")
 
 
 def short_title(body: str) -> str:
-    """The leading phrase of a clause: up to the first full stop, or its first words."""
+    """The leading phrase of a clause: up to the first full stop, or its first words.
+
+    >>> short_title("加强湿地保护。划定红线。")
+    '加强湿地保护'
+    """
     m = TITLE_END.search(body)
     head = body[: m.start()] if m else body
     head = head.strip()
     return head if len(head) <= 40 else head[:24] + "…"
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    """A clause's text: its paragraphs run together, a heading that ends without punctuation
+    kept apart from the sentence after it by a space.
+
+    >>> join_paragraphs(["二、主要目标", "到2035年建成体系。", "各地要落实。"])
+    '二、主要目标 到2035年建成体系。各地要落实。'
+    """
+    out = ""
+    for para in paragraphs:
+        if out and not out.endswith(_PUNCTUATED):
+            out += " "
+        out += para
+    return out
 
 
 @dataclass
@@ -36,7 +56,8 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
     number: str = ""
-    offices: tuple[str, ...] | None = None   # from a table's office cell rather than the text
+    offices: tuple[str, ...] | None = None   # from a table's office cells rather than the text
+    lead: str = ""                           # … and the lead its 牵头 column names
 
     def path(self) -> tuple[str, ...]:
         node, out = self, []
@@ -48,14 +69,22 @@ class Node:
 
 def split_measures(node: "Node") -> None:
     """A leaf whose text has several office notes becomes one measure per note: each note is for
-    the sentences before it (back to the previous note)."""
+    the sentences before it (back to the previous note).
+
+    Example:
+    >>> root = Node("root", "", "", "", None)
+    >>> sec = Node("section", "一", "(一)甲", "甲", root, ["(一)甲。做乙。(水利部负责)做丙。(财政部负责)"])
+    >>> root.children.append(sec); split_measures(root)
+    >>> [(c.key, c.paragraphs) for c in sec.children]
+    [('1', ['(一)甲。做乙。(水利部负责)']), ('2', ['做丙。(财政部负责)'])]
+    """
     for child in node.children:
         if child.children:
             split_measures(child)
             continue
         if child.kind not in ("part", "section", "item", "principle"):
             continue
-        text = "".join(child.paragraphs)
+        text = join_paragraphs(child.paragraphs)
         notes = find_notes(text)
         if len(notes) < 2:
             continue
@@ -67,7 +96,7 @@ def split_measures(node: "Node") -> None:
         else:
             pieces[-1] += tail
         for k, piece in enumerate(pieces, 1):
-            body = piece.strip()
+            body = piece.strip().lstrip(",、;")
             head = _LEADING_MARKER.sub("", body)
             title = short_title(head)
             child.children.append(Node("measure", str(k), title, title, child, paragraphs=[body]))
@@ -99,12 +128,14 @@ def to_clauses(root: "Node", doc_id: str, first_leads: bool = False) -> list[Cla
 
     def walk(node: "Node", keys: tuple[str, ...]):
         for child in node.children:
-            child_keys = (child.key,) if child.kind in ("preamble", "table") else keys + (child.key,)
+            # a table's rows are numbered on their own (指标.3), inside an attachment under it (附件.指标.3)
+            own = child.kind in ("preamble", "table") and node.kind != "attachment"
+            child_keys = (child.key,) if own else keys + (child.key,)
             local = ".".join(child_keys)
             seen[local] = seen.get(local, 0) + 1
             if seen[local] > 1:
                 local = f"{local}~{seen[local]}"
-            text = "".join(child.paragraphs)
+            text = join_paragraphs(child.paragraphs)
             if child.kind == "indicator":
                 text = child.title + ":" + ";".join(f"{k} {v}" for k, v in child.values.items())
             elif child.children and not text:
@@ -128,7 +159,7 @@ def _offices(node: "Node", text: str, first_leads: bool) -> tuple[tuple[str, ...
     """A leaf's offices in written order and its lead office: the one its note says leads (牵头),
     else the first listed when the document says the first listed leads, else none."""
     if node.offices is not None:
-        offices, lead = node.offices, ""
+        offices, lead = node.offices, node.lead
     else:
         notes = find_notes(text)
         offices = tuple(note_offices(text))

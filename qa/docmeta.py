@@ -13,14 +13,20 @@ import re
 from dataclasses import dataclass
 
 NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[(][12]\d{3}[〕\])]\d{1,4}号")
-DATE_LINE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_CN_DIGITS = "〇一二三四五六七八九"
+DATE_LINE = re.compile(r"^((?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+                       r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
+PAREN_DATE = re.compile(r"^\(((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 LABELLED_DATE = re.compile(r"(?:成文日期|发布日期|印发日期)\s*:\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ATTACHMENT = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)$")
+# after the signature an attachment may also open as 附件1:标题 on one line
+ATTACHMENT_TITLED = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)\s*:\s*(\S.*)$")
 _TERMINAL = tuple("。!?;:)」”…")
 _CHROME = re.compile(r"[|>【】:]|\d{4}[-年]\d")
 _ISSUER_END = ("国务院", "办公厅", "人民政府", "委员会", "部", "委", "局", "厅", "办", "署", "院", "会", "行")
 _GENRE_END = re.compile(r"(?:通知|意见|决定|方案|规划|办法|纲要|计划|措施|细则|规定|批复|函|报告|公告|通告|条例|指引"
                         r"|要点|清单|指标|目录|标准)$")
+_ATTACHMENT_END = re.compile(r"(?:表|名单|一览|目录|任务)$")
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d))")
 
 
@@ -38,10 +44,10 @@ class Header:
 
 def _title_like(line: str, quoted: bool = False) -> bool:
     """A line that may be (part of) a title; `quoted`: one ending in a closing quote may be too
-    (…关于印发“十三五” broken before the rest of the name)."""
+    (…关于印发“某某” broken before the rest of the name)."""
     ends = tuple(ch for ch in _TERMINAL if ch not in "”」") if quoted else _TERMINAL
     return (2 <= len(line) <= 80 and not line.endswith(ends) and not _CHROME.search(line)
-            and not NUMBER.fullmatch(line) and not _OUTLINE.match(line))
+            and not NUMBER.fullmatch(line) and not _OUTLINE.match(line) and not DATE_LINE.match(line))
 
 
 def _complete(line: str) -> bool:
@@ -52,7 +58,9 @@ def _complete(line: str) -> bool:
 def _title_lines(lines: list[str], end: int) -> tuple[int, int]:
     """(first, last) index of the last title before line `end`, with the lines a web page broke
     it into joined back (at most three); (-1, -1) if there is none."""
-    last = next((i for i in range(end - 1, -1, -1) if _title_like(lines[i]) and len(lines[i]) >= 4), -1)
+    # a line just above a date is the signature's issuer, not a title
+    last = next((i for i in range(end - 1, -1, -1) if _title_like(lines[i]) and len(lines[i]) >= 4
+                 and not (i + 1 < len(lines) and DATE_LINE.match(lines[i + 1]))), -1)
     if last < 0:
         return -1, -1
     first = last
@@ -72,8 +80,23 @@ def _notice(lines: list[str], end: int) -> str:
     return ""
 
 
+def _number(text: str) -> int:
+    """An Arabic or Chinese number of a date: 2019, 二〇一九, 十二, 二十四.
+
+    >>> _number("二〇一九"), _number("二十四"), _number("十二"), _number("07")
+    (2019, 24, 12, 7)
+    """
+    if text.isdigit():
+        return int(text)
+    text = text.replace("零", "〇")
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS.index(ch)) for ch in text))
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS.index(tens) if tens else 1) * 10 + (_CN_DIGITS.index(ones) if ones else 0)
+
+
 def _date(m: re.Match) -> str:
-    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+    return f"{_number(m.group(1))}年{_number(m.group(2))}月{_number(m.group(3))}日"
 
 
 def read_header(lines: list[str], start: int) -> Header:
@@ -85,12 +108,17 @@ def read_header(lines: list[str], start: int) -> Header:
     >>> h = read_header(["某省人民政府关于印发某某", "规划的通知", "某省人民政府", "2030年3月1日", "", "某某规划", "一、目标"], 6)
     >>> h.title, h.notice, h.date, h.issuer
     ('某某规划', '某省人民政府关于印发某某规划的通知', '2030年3月1日', '某省人民政府')
+    >>> h = read_header(["某某办法", "某某省人民政府", "二〇三〇年一月二十四日", "一、总则"], 3)
+    >>> h.title, h.date
+    ('某某办法', '2030年1月24日')
+    >>> read_header(["国务院关于某某的决定", "(2030年1月24日国务院第9次常务会议通过)", "一、总则"], 2).date
+    '2030年1月24日'
     """
     first, last = _title_lines(lines, start)
     title = "".join(lines[first:last + 1]) if last >= 0 else ""
     notice = _notice(lines, start)
     # the document's own number stands alone on its line or after 发文字号:; one cited in a sentence
-    # (…(国发〔2016〕86号)…) is another document's
+    # (…(国发〔2030〕86号)…) is another document's
     number = next((m.group(1) for line in lines[:start]
                    for m in [re.fullmatch(rf"(?:(?:发文字号|文号)\s*:\s*)?({NUMBER.pattern})", line)] if m), "")
     date, issuer = "", ""
@@ -102,12 +130,29 @@ def read_header(lines: list[str], start: int) -> Header:
             if above and len(above) <= 30 and _title_like(above) and above.endswith(_ISSUER_END):
                 issuer = above
             break
-    if not date:
+    if not date:  # 成文日期:…, or a dated line under the title: (2030年1月24日国务院第9次常务会议通过)
         date = next((_date(m) for line in lines for m in [LABELLED_DATE.search(line)] if m), "")
+    if not date:
+        date = next((_date(m) for line in lines[:start] for m in [PAREN_DATE.match(line)] if m), "")
     head = notice or title
     if not issuer and "关于" in head and head.index("关于") <= 30:
         issuer = head[:head.index("关于")]
     return Header(title, last, notice if notice != title else "", number, date, issuer)
+
+
+def _unmarked_attachments(lines: list[str], date_at: int) -> list[int]:
+    """Attachments after a signature written 附件1:标题 on one line, or, with no marker at all,
+    a title followed by an outline: the index where each starts."""
+    titled = [i for i in range(date_at + 1, len(lines)) if ATTACHMENT_TITLED.match(lines[i])]
+    if titled:
+        return titled
+    first = next((i for i in range(date_at + 1, len(lines)) if lines[i] and _title_like(lines[i])), None)
+    # only a title of the genre's kind (…方案, …清单, …分工表) soon followed by an outline: page
+    # chrome after a signature (扫一扫, 相关稿件) is neither
+    if first is None or not (_complete(lines[first]) or _ATTACHMENT_END.search(lines[first])):
+        return []
+    following = [l for l in lines[first + 1:] if l][:8]
+    return [first] if any(_OUTLINE.match(l) or l.replace(" ", "") == "序号" for l in following) else []
 
 
 def body_end(lines: list[str], start: int) -> tuple[int, list[int]]:
@@ -116,11 +161,22 @@ def body_end(lines: list[str], start: int) -> tuple[int, list[int]]:
 
     >>> body_end(["一、甲", "做好工作。", "国务院", "2030年1月2日", "(此件公开发布)", "附件", "清单"], 0)
     (2, [5])
+    >>> body_end(["一、甲", "做好工作。", "国务院", "2030年1月2日", "附件1:甲清单", "一、乙"], 0)
+    (2, [4])
+    >>> body_end(["一、甲", "做好工作。", "国务院", "2030年1月2日", "(此件公开发布)", "甲方案", "一、乙"], 0)
+    (2, [5])
     """
     marks = [i for i in range(start, len(lines)) if ATTACHMENT.match(lines[i].replace(" ", ""))]
     limit = marks[0] if marks else len(lines)
     date_at = next((i for i in range(start, limit) if DATE_LINE.match(lines[i])), None)
     end = date_at if date_at is not None else limit
+    if date_at is not None and not marks:
+        marks = _unmarked_attachments(lines, date_at)
+    if date_at is not None:
+        # a list of attachments (附件:1.甲方案 / 2.乙方案) above the signature is not an outline
+        listed = next((k for k in range(date_at - 1, max(start, date_at - 12), -1) if lines[k].startswith("附件")), None)
+        if listed is not None and all(len(l) <= 60 and not l.endswith(_TERMINAL) for l in lines[listed + 1:date_at]):
+            end = listed
     # the issuer and the list of attachments above the date belong to the signature block
     while end - 1 > start and (not lines[end - 1] or lines[end - 1].startswith("附件")
                                or (date_at is not None and len(lines[end - 1]) <= 40

@@ -21,6 +21,7 @@ CN_NUM = "一二三四五六七八九十"
 GROUP = re.compile(rf"^(?:[{CN_NUM}]+、|\([{CN_NUM}]+\))")
 ITEM_NAME = re.compile(r"^(\d{1,2})[.、](?!\d)\s*([^。;:!?]{1,60})$")
 KEY_VALUE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*:\s*(\S.*)$")
+INDICATOR_KEY = re.compile(r"(?:计算方法|计算公式|指标定义|指标说明|指标解释|统计口径|指标来源|数据来源)$")
 _PUNCT = re.compile(r"[。,;:!?、()]")
 SERIAL = re.compile(r"^\d{1,3}$")
 NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
@@ -109,9 +110,26 @@ def _widest_column(rows: list[Row], names: list[str]) -> int:
     return max(range(width), key=lambda k: sum(len(c[k]) for c in full))
 
 
-def office_column(header: list[str]) -> str | None:
-    """The header cell that names offices (指导部门, 责任单位, 牵头部门), if any."""
-    return next((h for h in header if OFFICE_COLUMN.search(h)), None)
+def office_columns(header: list[str]) -> list[str]:
+    """The header cells that name offices (指导部门, 责任单位, 牵头单位, 配合单位), in order."""
+    return [h for h in header if OFFICE_COLUMN.search(h)]
+
+
+def row_offices(values: dict[str, str], split) -> tuple[tuple[str, ...], str]:
+    """A row's offices (its office cells, in column order, split by `split`) and its lead office
+    (the first of a 牵头 column, if the table has one).
+
+    >>> row_offices({"任务": "甲", "牵头单位": "水利部", "配合单位": "财政部、商务部"}, lambda s: s.split("、"))
+    (('水利部', '财政部', '商务部'), '水利部')
+    """
+    offices: list[str] = []
+    lead = ""
+    for column in office_columns(list(values)):
+        names = split(values[column])
+        if "牵头" in column and names and not lead:
+            lead = names[0]
+        offices.extend(n for n in names if n not in offices)
+    return tuple(offices), lead
 
 
 @dataclass
@@ -130,6 +148,8 @@ def indicator_at(lines: list[str], i: int, header: list[str] | None = None) -> I
     ('河湖水质达标率', {'属性': '定量', '标记': '▲', '计算方法': '达标河段/全部河段×100%。', '指标来源': '监测。'}, 6)
     >>> indicator_at(["1.加强领导", "各地要重视。"], 0) is None
     True
+    >>> indicator_at(["2.森林覆盖率", "计算方法:森林面积/土地面积×100%。", "数据来源:林草部门。"], 0).values
+    {'计算方法': '森林面积/土地面积×100%。', '数据来源': '林草部门。'}
     """
     m = ITEM_NAME.match(lines[i])
     if not m:
@@ -137,18 +157,20 @@ def indicator_at(lines: list[str], i: int, header: list[str] | None = None) -> I
     j = i + 1
     while j < len(lines) and not lines[j]:
         j += 1
-    if j >= len(lines) or not _is_cell(lines[j], 4):
+    kv = KEY_VALUE.match(lines[j]) if j < len(lines) else None
+    # the kind on a line of its own (定量), or straight away the indicator's method or source
+    if j >= len(lines) or not (_is_cell(lines[j], 4) or (kv and INDICATOR_KEY.search(kv.group(1)))):
         return None
     kind_col = next((h for h in header or () if re.search(r"性质|属性|类型", h)), "属性")
     note_col = next((h for h in header or () if re.search(r"说明|解释|口径", h)), "指标说明")
     name = m.group(2).strip()
     mark = name[-1] if name and name[-1] in _MARKS else ""
-    values = {kind_col: _compact(lines[j])}
+    values = {} if kv else {kind_col: _compact(lines[j])}
     if mark:
         name = name.rstrip(_MARKS).strip()
         values["标记"] = mark
     description: list[str] = []
-    j += 1
+    j += 0 if kv else 1
     while j < len(lines) and not GROUP.match(lines[j]) and not ITEM_NAME.match(lines[j]) \
             and not re.match(r"^\d{1,2}[.、](?!\d)", lines[j]) and not re.match(r"^注\s*:", lines[j]):
         kv = KEY_VALUE.match(lines[j])

@@ -6,7 +6,8 @@ The genre writes them in a handful of shapes, each closing the sentences before 
 负责), (A牵头,B、C参与) and (A指导). `find_notes` returns every such parenthesis with its span, its
 offices in written order and its lead office when the note says which one leads (牵头).
 A parenthesis counts only where a note stands: right after a sentence's end or right before one
-(or at the end of the text), so an aside inside a sentence such as (技工院校内由X负责), is never one.
+(or at the end of the text), or before a comma when what it names reads as plain office names,
+so an aside inside a sentence such as (技工院校内由X负责), is never one.
 Nothing here knows an office: names are recognised by the shape of the note, not by a list.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ _VERB = re.compile(r"(?:等部门|等单位|等)?\s*(?:按职责分工|按照职
 # 人力资源和社会保障厅) it is preceded by an ordinary word and stays.
 _OFFICE_END = "厅局委办部署行会院室心馆处所社司队站关府团联组台校"
 _OFFICE_START = "省|市|县|国家|国务院|中国|中央|中共|全国|各|人民"
-_SPLIT = re.compile(rf"[、,;]|及|(?<=[{_OFFICE_END}])和|和(?={_OFFICE_START})")
+_SPLIT = re.compile(rf"[、,;]|及|会同|(?<=[{_OFFICE_END}])和|和(?={_OFFICE_START})")
 _NOISE = re.compile(r"^(?:按职责分工|按照职责分工|分别|会同|配合|参与|共同|由)|"
                     r"(?:等有关部门|等部门|等单位|等|按职责分工|按照职责分工|分别|配合|参与|牵头|负责|指导|共同)$")
 _SENTENCE_END = "。;!?"
@@ -91,11 +92,20 @@ def split_names(listing: str) -> list[str]:
     return out
 
 
-def _stands_as_note(text: str, start: int, end: int) -> bool:
+def _stands_as_note(text: str, start: int, end: int) -> str:
+    """"yes" where a note stands (after a sentence's end, before one, at the end of the text),
+    "clause" before a comma (a note closing a clause of a longer sentence), else ""."""
     before = text[:start].rstrip()
     after = text[end:].lstrip()
-    return (not before or before[-1] in _SENTENCE_END or not after or after[0] in _SENTENCE_END
-            or after.startswith(("(", "—")))
+    if (not before or before[-1] in _SENTENCE_END or not after or after[0] in _SENTENCE_END
+            or after.startswith(("(", "—"))):
+        return "yes"
+    return "clause" if after[0] in ",、" else ""
+
+
+def _plain_names(offices: list[str]) -> bool:
+    """Names short and plain enough to be offices even mid-sentence (not 技工院校内由X部门)."""
+    return all(len(n) <= 16 and "由" not in n for n in offices)
 
 
 def _labelled(inner: str) -> tuple[list[str], str] | None:
@@ -130,10 +140,11 @@ def _bare(inner: str) -> tuple[list[str], str] | None:
         if verb is None:
             continue
         names = [n for g in pending for n in split_names(g) if n[-1] in _NAME_END]
-        pending = []
+        pending_text, pending = pending, []
         if not names:
             return None
-        if "牵头" in verb.group(0) and not lead:
+        # A牵头 and A会同B (A together with B, A leading) name the lead
+        if ("牵头" in verb.group(0) or "会同" in "".join(pending_text)) and not lead:
             lead = names[0]
         offices.extend(n for n in names if n not in offices)
     return (offices, lead) if offices else None
@@ -148,13 +159,16 @@ def find_notes(text: str) -> list[OfficeNote]:
     [(('水利部', '自然资源部', '生态环境部'), '水利部')]
     >>> find_notes("分别负责管理(技工院校内由人力资源社会保障行政部门负责),并组织")
     []
+    >>> [n.offices for n in find_notes("加强执法(公安部负责),完善制度(司法部负责)。")]
+    [('公安部',), ('司法部',)]
     """
     out: list[OfficeNote] = []
     for start, end, inner in parentheses(text):
-        if not _stands_as_note(text, start, end):
+        where = _stands_as_note(text, start, end)
+        if not where:
             continue
         found = _labelled(inner) or _bare(inner)
-        if found and found[0]:
+        if found and found[0] and (where == "yes" or _plain_names(found[0])):
             offices, lead = found
             out.append(OfficeNote(start, end, tuple(offices), lead))
     return out

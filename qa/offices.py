@@ -129,11 +129,19 @@ class OfficeTable:
         canon = self.canonical(name)
         return self.offices.get(canon) if canon else None
 
-    def find_in(self, text: str) -> list[str]:
-        """Canonical offices mentioned in free text, longest alias first, in order of mention."""
+    def find_in(self, text: str, level: str = "") -> list[str]:
+        """Canonical offices mentioned in free text, longest alias first, in order of mention; with
+        a level (a document's), an alias shared across levels is read as that level's office.
+
+        >>> t = OfficeTable([Office("省发展改革委", aliases=("发展改革委",), level="local"),
+        ...                  Office("国家发展改革委", aliases=("发展改革委",), level="national")])
+        >>> t.find_in("发展改革委牵头"), t.find_in("发展改革委牵头", "national")
+        (['省发展改革委'], ['国家发展改革委'])
+        """
         key = _key(text)
         spans: list[tuple[int, int, str]] = []
-        for alias, canon in sorted(self._alias.items(), key=lambda kv: -len(kv[0])):
+        aliases = {**self._alias, **self._by_level.get(level, {})} if level else self._alias
+        for alias, canon in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
             if len(alias) < 2:
                 continue
             start = 0

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from .clausetree import Node, short_title, split_measures, to_clauses
-from .docmeta import body_end, read_header
-from .listings import (NUMERIC, column_name, header_at, indicator_at, number_rows, office_column, table_cells,
-                       table_rows)
+from .docmeta import ATTACHMENT, ATTACHMENT_TITLED, body_end, read_header
+from .listings import (NUMERIC, column_name, header_at, indicator_at, number_rows, office_columns, row_offices,
+                       table_cells, table_rows)
 from .office_notes import split_names
 from .records import Document
 from .textnorm import fold, squeeze
@@ -162,7 +162,9 @@ def parse_document(text: str, doc_id: str) -> Document:
     _read_outline(lines[start:end], root, root)
     for n, at in enumerate(marks):
         stop = marks[n + 1] if n + 1 < len(marks) else len(lines)
-        _read_attachment(lines[at:stop], root, "附件" if len(marks) == 1 else f"附件{n + 1}")
+        m = ATTACHMENT.match(lines[at].replace(" ", "")) or ATTACHMENT_TITLED.match(lines[at])
+        written = m.group(1) if m else ""
+        _read_attachment(lines[at:stop], root, "附件" if len(marks) == 1 else f"附件{written or n + 1}")
     if not any(c.kind not in ("preamble", "attachment") for c in root.children):
         raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
     split_measures(root)
@@ -172,15 +174,19 @@ def parse_document(text: str, doc_id: str) -> Document:
 
 
 def _read_attachment(lines: list[str], root: "Node", key: str) -> None:
-    """An attachment after the body: its title, then an outline, a 序号 table or an indicator list."""
-    i = 1
+    """An attachment after the body: its title, then an outline, a 序号 table or an indicator list.
+    `lines` opens with its marker (附件2), its marker and title (附件2:标题) or its title alone."""
+    titled = ATTACHMENT_TITLED.match(lines[0]) if lines else None
+    i = 1 if titled or (lines and ATTACHMENT.match(lines[0].replace(" ", ""))) else 0
     while i < len(lines) and not lines[i]:
         i += 1
-    j = i + 1 if i < len(lines) and _marker(lines[i]) is None and not lines[i].endswith(TERMINAL) else i
-    while i < j < len(lines) and lines[j] and _marker(lines[j]) is None and not lines[j].endswith(TERMINAL) \
-            and header_at(lines, j) is None and j - i < 3:
-        j += 1
-    name = "".join(lines[i:j]) or key
+    j = i
+    if not titled:
+        j = i + 1 if i < len(lines) and _marker(lines[i]) is None and not lines[i].endswith(TERMINAL) else i
+        while i < j < len(lines) and lines[j] and _marker(lines[j]) is None and not lines[j].endswith(TERMINAL) \
+                and header_at(lines, j) is None and j - i < 3:
+            j += 1
+    name = titled.group(2) if titled else "".join(lines[i:j]) or key
     node = Node("attachment", key, f"{key}:{name}", name, root)
     root.children.append(node)
     _read_outline(lines[j:], node, root)
@@ -193,12 +199,18 @@ def _read_outline(body: list[str], top: "Node", root: "Node") -> None:
     logical: list[tuple[str, object]] = []
     columns: list[str] = []
     while i < len(body):
+        if not body[i]:
+            logical.append(("line", ""))
+            i += 1
+            continue
         compact = body[i].replace(" ", "")
         # the table is cut out first so that its cells are never joined into paragraphs
-        if compact.startswith("指标") and len(compact) <= 12 and not TITLE_END.search(compact) and top is root:
-            cells, i = table_cells(body, i, lambda l: _marker(l) is not None)
-            logical.append(("table", cells))
-            continue
+        if compact.startswith("指标") and len(compact) <= 12 and not TITLE_END.search(compact):
+            cells, j = table_cells(body, i, lambda l: _marker(l) is not None)
+            if top is root or number_rows(cells)[1]:   # in an attachment, only a table of numbers
+                logical.append(("table", cells))
+                i = j
+                continue
         head = header_at(body, i) if top is not root and not _marker(body[i]) else None
         if head is not None:
             columns, i = head
@@ -251,7 +263,7 @@ def _read_outline(body: list[str], top: "Node", root: "Node") -> None:
         tables += 1
         header, rows = number_rows(payload)
         anchor = current
-        while anchor.parent is not None and anchor.kind not in ("part", "root"):
+        while anchor.parent is not None and anchor.kind not in ("part", "attachment", "root"):
             anchor = anchor.parent
         key = "指标" if tables == 1 else f"指标{tables}"
         table = Node("table", key, caption, caption, anchor)
@@ -263,22 +275,22 @@ def _read_outline(body: list[str], top: "Node", root: "Node") -> None:
 
 
 def _add_row(columns: list[str], row, current: "Node") -> "Node":
-    """A row of a 序号 table becomes an item under its group; its offices are its office cell."""
+    """A row of a 序号 table becomes an item under its group; its offices are its office cells."""
     parent = current
     while parent.kind not in ("part", "attachment", "root"):
         parent = parent.parent
     names = list(row.values)
     name = row.values.get(names[0], "") if names else ""
-    office_col = office_column(columns)
-    body = [v for k, v in row.values.items() if k not in (names[0], office_col)]
+    office_cols = office_columns(columns)
+    body = [v for k, v in row.values.items() if k != names[0] and k not in office_cols]
     text = f"{row.serial}.{name}。" + "".join(v if v.endswith(TERMINAL) else v + "。" for v in body[:1])
     notes = ";".join(f"{k}:{v}" for k, v in row.values.items() if k != names[0] and v not in body[:1])
     if notes:
         text += f"({notes})"
     node = Node("item", row.serial, f"{row.serial}.{name}", name, parent, paragraphs=[text],
-                 values=dict(row.values))
-    if office_col:
-        node.offices = tuple(split_names(row.values.get(office_col, "")))
+                values=dict(row.values))
+    if office_cols:
+        node.offices, node.lead = row_offices(row.values, split_names)
     parent.children.append(node)
     return node
 

@@ -54,7 +54,7 @@ def test_sections_with_text_and_no_items_are_leaves():
     doc = by_local(parse_document(BROKEN_TITLE, "w"))
     assert [doc[k].kind for k in ("一.一", "一.二")] == ["section", "section"]
     assert doc["一.二"].searchable and doc["一.二"].text.startswith("(二)工作目标。到2035年")
-    assert doc["二"].searchable and "各地要加强领导" in doc["二"].text
+    assert doc["二"].searchable and doc["二"].text == "二、保障措施 各地要加强领导。"   # heading, space, text
 
 
 COVERING = ("某某自治区人民政府关于印发\n某某自治区草原保护\n实施方案的通知\n某政发〔2031〕5号\n\n各市人民政府:\n"
@@ -99,6 +99,14 @@ def test_several_notes_in_one_paragraph_each_cover_the_sentences_before_them():
     assert "开展湿地修复工程" in second.text and "划定" not in second.text
 
 
+def test_notes_closing_the_clauses_of_one_sentence_each_cover_their_clause():
+    text = "某省禁毒规划\n一、主要任务\n(一)严打毒品犯罪(省公安厅负责),完善戒毒制度(省司法厅、省卫生健康委负责)。\n"
+    doc = by_local(parse_document(text, "j"))
+    assert doc["一.一.1"].departments == ("省公安厅",) and "严打毒品犯罪" in doc["一.一.1"].text
+    assert doc["一.一.2"].departments == ("省司法厅", "省卫生健康委")
+    assert doc["一.一.2"].text.startswith("完善戒毒制度")
+
+
 def test_a_paragraph_with_one_note_stays_one_clause():
     text = "某省湿地保护规划\n一、主要任务\n(一)加强保护。划定红线。开展修复。(省林业局负责)\n"
     doc = by_local(parse_document(text, "h"))
@@ -116,6 +124,7 @@ def test_a_paragraph_with_one_note_stays_one_clause():
     ("(水利部牵头,自然资源部、生态环境部参与)", ("水利部", "自然资源部", "生态环境部"), "水利部"),
     ("(农业农村部牵头负责,商务部配合)", ("农业农村部", "商务部"), "农业农村部"),
     ("(国家林草局指导)", ("国家林草局",), ""),
+    ("(生态环境部会同水利部、自然资源部负责)", ("生态环境部", "水利部", "自然资源部"), "生态环境部"),
     ("(民政部、财政部按职责分工负责)", ("民政部", "财政部"), ""),
     ("(民政部、财政部和各有关省级人民政府负责)", ("民政部", "财政部", "各有关省级人民政府"), ""),
     ("(民政部、财政部,各省级人民政府按职责分工负责)", ("民政部", "财政部", "各省级人民政府"), ""),
@@ -205,3 +214,69 @@ def test_a_numbered_table_gives_one_clause_per_row_with_its_office_column():
     assert doc["附件.二.3"].departments == ("交通运输部", "国家邮政局")
     assert doc["附件.二.3"].values["推广范围"] == "8个地区"
     assert "推进客运、货运和邮政快递融合" in doc["附件.二.3"].text
+
+
+def test_several_attachments_keep_their_own_numbers_and_outlines():
+    text = ("生态环境部关于印发两项工作方案的通知\n环发〔2031〕6号\n一、总体要求\n请结合实际认真组织实施,确保各项任务落到实处。\n"
+            "附件:1.土壤污染防治工作方案\n2.地下水污染防治工作方案\n生态环境部\n2031年7月1日\n\n附件1\n\n土壤污染防治工作方案\n\n一、目标\n土壤环境质量总体稳定。\n\n"
+            "附件2\n\n地下水污染防治工作方案\n\n一、目标\n地下水质量保持稳定。(水利部、自然资源部负责)\n")
+    doc = by_local(parse_document(text, "m"))
+    assert (doc["附件1"].title, doc["附件2"].title) == ("土壤污染防治工作方案", "地下水污染防治工作方案")
+    assert doc["附件1.一"].text.endswith("土壤环境质量总体稳定。")
+    assert doc["附件2.一"].departments == ("水利部", "自然资源部")
+    assert [k for k in doc if not k.startswith("附件")] == ["一"]          # the list of attachments is no item
+
+
+def test_a_date_in_chinese_numerals_and_a_signature_above_the_outline():
+    doc = parse_document("某某省湿地保护办法\n某某省人民政府\n二〇三一年十二月二十日\n一、总则\n保护湿地。\n", "d")
+    assert (doc.title, doc.date) == ("某某省湿地保护办法", "2031年12月20日")
+
+
+def test_a_task_table_with_lead_and_partner_columns_names_the_lead():
+    text = ("国务院办公厅关于落实重点任务的通知\n国办函〔2031〕9号\n一、总体要求\n请认真抓好落实,确保各项任务按期完成。\n"
+            "国务院办公厅\n2031年8月1日\n\n附件\n\n重点任务分工表\n\n序号\n\n重点任务\n\n牵头单位\n\n配合单位\n\n完成时限\n\n"
+            "1\n\n完善农村供水设施\n\n水利部\n\n财政部、国家发展改革委\n\n2031年底前\n\n"
+            "2\n\n推进城乡客运一体化\n\n交通运输部\n\n公安部\n\n持续推进\n")
+    doc = by_local(parse_document(text, "k"))
+    assert doc["附件.1"].departments == ("水利部", "财政部", "国家发展改革委")
+    assert doc["附件.1"].lead == "水利部"
+    assert (doc["附件.2"].departments, doc["附件.2"].lead) == (("交通运输部", "公安部"), "交通运输部")
+    assert doc["附件.2"].values["完成时限"] == "持续推进"
+
+
+def test_a_table_of_numbers_in_an_attachment_is_read_as_indicator_rows():
+    text = ("某某省人民政府关于印发节水行动方案的通知\n某政发〔2031〕7号\n一、总体要求\n请结合实际认真贯彻执行,确保节水目标按期实现。\n"
+            "某某省人民政府\n2031年9月1日\n\n附件\n\n节水主要指标\n\n指标\n\n2030年\n\n2035年\n\n属性\n\n"
+            "万元GDP用水量(立方米)\n\n30\n\n25\n\n约束性\n\n农田灌溉水有效利用系数\n\n0.58\n\n0.6\n\n预期性\n")
+    doc = parse_document(text, "s")
+    rows = [c for c in doc.clauses if c.kind == "indicator"]
+    assert [(c.title, c.values) for c in rows] == [
+        ("万元GDP用水量(立方米)", {"2030": "30", "2035": "25", "属性": "约束性"}),
+        ("农田灌溉水有效利用系数", {"2030": "0.58", "2035": "0.6", "属性": "预期性"})]
+    assert all(c.id.startswith("s:附件.") for c in rows)
+
+
+@pytest.mark.parametrize("opening", ["附件\n\n重点任务分工表\n", "附件:重点任务分工表\n", "重点任务分工表\n"])
+def test_an_attachment_opens_with_a_marker_a_marker_and_title_or_its_title_alone(opening):
+    text = ("国务院办公厅关于落实重点任务的通知\n国办函〔2031〕9号\n一、总体要求\n请认真抓好落实,确保各项任务按期完成。\n"
+            "国务院办公厅\n2031年8月1日\n(此件公开发布)\n\n" + opening + "\n一、农村供水\n"
+            "(一)完善农村供水设施,提高农村自来水普及率。(水利部负责)\n")
+    doc = by_local(parse_document(text, "u"))
+    assert doc["附件"].title == "重点任务分工表"
+    assert doc["附件.一.一"].departments == ("水利部",)
+    assert "此件公开发布" not in doc["一"].text
+
+
+def test_page_chrome_after_the_signature_is_no_attachment():
+    text = ("国务院办公厅关于落实重点任务的通知\n国办函〔2031〕9号\n一、总体要求\n请认真抓好落实,确保各项任务按期完成。\n"
+            "国务院办公厅\n2031年8月1日\n\n扫一扫在手机打开当前页\n相关稿件\n1.解读文章\n")
+    doc = parse_document(text, "v")
+    assert [c.id for c in doc.clauses] == ["v:一"]
+
+
+def test_an_indicator_without_a_kind_line_is_read_from_its_method():
+    text = ("某某省林业发展规划\n一、主要指标\n1.森林覆盖率\n计算方法:森林面积/土地总面积×100%。\n数据来源:省林业局。\n"
+            "2.草原综合植被盖度\n计算方法:草原植被覆盖面积/草原面积×100%。\n")
+    rows = [c for c in parse_document(text, "g").clauses if c.kind == "indicator"]
+    assert [(c.id, c.title) for c in rows] == [("g:一.1", "森林覆盖率"), ("g:一.2", "草原综合植被盖度")]
+    assert rows[0].values == {"计算方法": "森林面积/土地总面积×100%。", "数据来源": "省林业局。"}
