@@ -25,7 +25,7 @@ KINDS = (
      re.compile(rf"{_NUM}\s*(?:亿|万|千)?\s*元|元/")),
     ("rate", ("比例", "百分之几", "百分比", "费率", "利率", "贴息", "容错率", "占比", "多少%", "权重", "几成",
               "percent", "percentage", "rate", "ratio", "proportion", "weight"),
-     re.compile(rf"{_NUM}\s*[%％‰]|百分之{_NUM}|{_NUM}成|{_NUM}\s*[:：比]\s*{_NUM}|不(?:超过|低于|高于){_NUM}")),
+     re.compile(rf"{_NUM}\s*[%％‰]|{_NUM}\s*个?基点|百分之{_NUM}|{_NUM}成|{_NUM}\s*[:：比]\s*{_NUM}|不(?:超过|低于|高于){_NUM}")),
     ("score", ("多少分", "几分", "分数线", "合格线", "达标线", "score", "points"),
      re.compile(rf"{_NUM}\s*分")),
     ("duration", ("几年", "多少年", "多久", "多长时间", "期限", "几天", "多少天", "几个月", "多少个月", "时限",

@@ -66,7 +66,9 @@ class Engine:
         self.doc_outlines = ({d: Outline([c for c in built.clauses if c.doc_id == d], titles) for d in titles}
                              if len(titles) > 1 else {})
         self.retriever = Retriever([built.clauses[i] for i in built.searchable], built.bm25, built.dense)
-        corpus_text = "".join(c.text for c in built.clauses)
+        self._meta = {d.doc_id: " ".join(filter(None, (d.title, getattr(d, "number", ""), getattr(d, "date", ""))))
+                      for d in corpus.documents}   # what a document says of itself counts as its text
+        corpus_text = "".join(c.text for c in built.clauses) + "\n".join(self._meta.values())
         self.typos = PinyinCorrector(self.segmenter.user_words, corpus_text)
         english_names = [n for o in self.offices.offices.values() for n in o.english]
         self._english_names = english_names + sorted(self.segmenter.english_words())
@@ -275,7 +277,7 @@ class Engine:
             terms = set(rows[positions.get(d, [])].indices.tolist())
             vocab = {t: j for t, j in bm25.vocab.items() if j in terms}
             home = [w for w in corpus_home(title) if w.isascii()]
-            text = "".join(c.text for c in outline.clauses) + title
+            text = "".join(c.text for c in outline.clauses) + self._meta.get(d, title)
             scopes[d] = Scope(text, names, self._english_names + home, vocab)
         return scopes
 

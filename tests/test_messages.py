@@ -19,13 +19,14 @@ CODES = {
     "question.bad_top_k": set(),
     "question.bad_history": set(),
     "question.unknown_office": {"office"},
+    "question.unknown_doc": {"doc"},
     "corpus.missing_folder": {"folder"},
     "corpus.no_documents": {"folder", "details"},
     "embedder.unknown": {"spec"},
     "embedder.cannot_load": {"spec", "reason"},
 }
 SAMPLE = {"length": 612, "limit": 500, "office": "省宇宙局", "folder": "/data/plans",
-          "details": "a.txt: not UTF-8", "spec": "bogus", "reason": "no engine binary"}
+          "details": "a.txt: not UTF-8", "spec": "bogus", "reason": "no engine binary", "doc": "国发〔1999〕1号"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

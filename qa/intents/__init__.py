@@ -59,8 +59,6 @@ class Situation:
         clause — so 二(三) or 总体要求 means that document's, not the first document's."""
         if not self.doc_outlines or self.library_docs != tuple(self.doc_outlines):
             return self.library   # one document, or a filter's / the question's own
-        if len(self.named) == 1:
-            return self.doc_outlines[self.named[0]]
         if self.ranked:
             return self.doc_outlines.get(self.retriever.clauses[self.ranked[0][0]].doc_id, self.library)
         return self.library
