@@ -49,7 +49,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "question.unknown_doc": {
         "zh": "文件库中没有这份文件：{doc}。请用文件名、文号（如 国发〔2019〕4号）或标题，`python -m qa docs` 可列出全部文件。",
-        "en": "unknown document '{doc}'; name it by file name, number (e.g. 国发〔2019〕4号) or title (python -m qa docs lists them)",
+        "en": "unknown document '{doc}'; name it by its file name, number or title (python -m qa docs lists them)",
     },
     "corpus.missing_folder": {
         "zh": "找不到规划文件夹 {folder}，请把规划的 .txt 文件放在那里。",
