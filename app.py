@@ -5,7 +5,7 @@ below it; each answer's card inside its message; follow-ups read in context; sug
 as chips under the newest answer; retry, undo and clear; office/part filters on every turn),
 浏览规划 (the outline; `?clause=<id>` opens a clause), 责任单位 (every office and the clauses naming
 it), 主要指标 (table and chart).
-API: `/ask` (question, top_k=5, office="", history=None) returns `Answer.to_json()`, the same dict
+API: `/ask` (question, top_k=5, office="", history=None, doc="") returns `Answer.to_json()`, the same dict
 as `python -m qa ask --json`; `/chat` (question, office, part, conversation) returns the
 conversation with the new exchange appended, and the cleared question box. The server keeps no
 session state: the history sent to the engine is the conversation's earlier user questions, read
@@ -54,7 +54,7 @@ def question_language(question) -> str:
     return language_of(strip_tags(question) if isinstance(question, str) else question)
 
 
-def answer(engine: Engine, question, top_k=5, office="", part="", history=None):
+def answer(engine: Engine, question, top_k=5, office="", part="", history=None, doc=""):
     """engine.ask with the surfaces' conventions: empty filters mean none; bad input → gr.Error
     (a routine refusal: Gradio shows it to the user and logs no traceback)."""
     title = "Cannot ask" if question_language(question) == "en" else "无法提问"
@@ -64,15 +64,15 @@ def answer(engine: Engine, question, top_k=5, office="", part="", history=None):
         k = 0  # refused below with the top_k message
     try:
         return engine.ask(question, top_k=k, office=(office or None), part=(part or None),
-                          history=check_history(history))
+                          history=check_history(history), doc=(doc or None))
     except QAError as exc:
         raise gr.Error(error_message(exc, question), title=title, print_exception=False) from None
 
 
-def ask_json(engine: Engine, question: str, top_k: int = 5, office: str = "", history=None) -> dict:
+def ask_json(engine: Engine, question: str, top_k: int = 5, office: str = "", history=None, doc: str = "") -> dict:
     """The /ask endpoint: exactly `Answer.to_json()`, the same dict as `python -m qa batch`
-    gives for the same question and history."""
-    return answer(engine, question, top_k, office, history=history).to_json()
+    gives for the same question, history and document."""
+    return answer(engine, question, top_k, office, history=history, doc=doc).to_json()
 
 
 def message_text(content) -> str:
@@ -108,24 +108,24 @@ def exchange(engine: Engine, question: str, result) -> list[dict]:
             {"role": "assistant", "content": reply, "options": options}]
 
 
-def chat(engine: Engine, question: str, office: str, part: str, messages: list):
+def chat(engine: Engine, question: str, office: str, part: str, messages: list, doc: str = ""):
     """One turn → (the conversation with the exchange appended at the bottom, cleared textbox).
 
     The question is read in the context of the conversation's earlier user questions; bad input
     raises gr.Error and leaves the conversation as it was."""
     messages = list(messages or [])
-    result = answer(engine, question, 5, office, part, history=user_questions(messages))
+    result = answer(engine, question, 5, office, part, history=user_questions(messages), doc=doc)
     return (messages + exchange(engine, question, result))[-2 * MAX_TURNS:], ""
 
 
-def retry(engine: Engine, index, office: str, part: str, messages: list) -> list:
+def retry(engine: Engine, index, office: str, part: str, messages: list, doc: str = "") -> list:
     """Ask the user message at `index` (the last one: Chatbot's retry) again, with the same
     earlier conversation and the current filters; what came after it is replaced."""
     messages = list(messages or [])
     asked = user_questions(messages[index:index + 1]) if isinstance(index, int) else []
     if not asked:
         return messages
-    return chat(engine, asked[0], office, part, messages[:index])[0]
+    return chat(engine, asked[0], office, part, messages[:index], doc)[0]
 
 
 def undo(index, messages: list):
@@ -163,6 +163,11 @@ def part_choices(outline: Outline) -> list:
     return [("全部", "")] + [(c.path[0], c.number) for c in outline.parts]
 
 
+def doc_choices(outline: Outline) -> list:
+    """The document filter's choices: every document by title (a library of several)."""
+    return [("全部文件", "")] + [(title, doc_id) for doc_id, title in outline.titles.items()]
+
+
 def office_choices(engine: Engine) -> list:
     return [("全部单位", "")] + [(name, name) for name in engine.offices.offices]
 
@@ -172,7 +177,8 @@ def office_choices(engine: Engine) -> list:
 def build_demo(engine: Engine) -> gr.Blocks:
     outline = engine.outline
     titles = outline.titles
-    plan = "、".join(f"《{t}》" for t in titles.values())
+    plan = ("、".join(f"《{t}》" for t in titles.values()) if len(titles) == 1
+            else f"政策文件库（{len(titles)} 份文件）")
     indicators = outline.indicators
     offices = list(engine.offices.offices.values())
     examples = example_questions(outline.clauses, engine.offices)
@@ -202,6 +208,9 @@ def build_demo(engine: Engine) -> gr.Blocks:
                                              allow_custom_value=True, min_width=200, elem_id="qa-office")
                         part = gr.Dropdown(part_choices(outline), value="", label="规划部分",
                                            min_width=200, elem_id="qa-part")
+                        doc = gr.Dropdown(doc_choices(outline), value="", label="文件",
+                                          info="只在这份文件中查找", visible=len(titles) > 1,
+                                          min_width=200, elem_id="qa-doc")
                 clear = gr.Button("清空对话", size="sm", variant="secondary", scale=0, elem_id="qa-clear")
             with gr.Tab("浏览规划", id="browse"):
                 with gr.Row(equal_height=False):
@@ -221,21 +230,21 @@ def build_demo(engine: Engine) -> gr.Blocks:
                 gr.HTML(indicator_cards.indicators_chart_svg(indicators), elem_id="qa-indicator-chart")
 
         # Each handler is a closure over the engine so Gradio sees a plain signature.
-        def on_chat(q, office_name, part_numeral, messages):
-            return chat(engine, q, office_name, part_numeral, messages)
+        def on_chat(q, office_name, part_numeral, messages, doc_id=""):
+            return chat(engine, q, office_name, part_numeral, messages, doc_id)
 
-        def on_pick(data: gr.SelectData, office_name, part_numeral, messages):
+        def on_pick(data: gr.SelectData, office_name, part_numeral, messages, doc_id=""):
             """A chip (an option of the newest answer) or an example: asked as the next turn."""
             value = data.value.get("text") if isinstance(data.value, dict) else data.value
-            return chat(engine, value, office_name, part_numeral, messages)
+            return chat(engine, value, office_name, part_numeral, messages, doc_id)
 
-        def on_retry(data: gr.RetryData, office_name, part_numeral, messages):
-            return retry(engine, data.index, office_name, part_numeral, messages)
+        def on_retry(data: gr.RetryData, office_name, part_numeral, messages, doc_id=""):
+            return retry(engine, data.index, office_name, part_numeral, messages, doc_id)
 
         def on_undo(data: gr.UndoData, messages):
             return undo(data.index, messages)
 
-        turn_inputs = [office, part, conversation]
+        turn_inputs = [office, part, conversation, doc]
         turn_io = dict(outputs=[conversation, question], concurrency_id=ENGINE_QUEUE, show_progress="minimal")
         turns = [
             ask_button.click(on_chat, inputs=[question] + turn_inputs, api_name="chat", **turn_io),
@@ -267,10 +276,12 @@ def build_demo(engine: Engine) -> gr.Blocks:
 
         demo.load(on_load, outputs=[tabs, tree, clause_pane], api_name="open_from_url", api_visibility="private")
 
-        def ask(question: str, top_k: int = 5, office: str = "", history: list[str] | None = None) -> dict:
+        def ask(question: str, top_k: int = 5, office: str = "", history: list[str] | None = None,
+                doc: str = "") -> dict:
             """Answer one question, read in the context of `history` (the earlier user turns of the
-            same conversation, oldest first); returns the answer JSON (docs/API.md)."""
-            return ask_json(engine, question, top_k, office, history)
+            same conversation, oldest first), inside document `doc` (file name, number or title)
+            when given; returns the answer JSON (docs/API.md)."""
+            return ask_json(engine, question, top_k, office, history, doc)
 
         gr.api(ask, api_name="ask", concurrency_id=ENGINE_QUEUE)
     return demo

@@ -99,6 +99,22 @@ def office_tags(names: Iterable[str]) -> str:
     return f'<div class="qa-tags" aria-label="责任单位"><span class="qa-tags-label">责任单位</span>{tags}</div>'
 
 
+def doc_prefix(clause: Clause, titles: Mapping[str, str]) -> str:
+    """《title》 before a citation when the corpus holds several documents (one needs no name).
+
+    >>> c = Clause("a:一", "a", ("一、甲",), "甲", "")
+    >>> doc_prefix(c, {"a": "某方案"}), doc_prefix(c, {"a": "某方案", "b": "某意见"})
+    ('', '《某方案》')
+    """
+    return f"《{titles.get(clause.doc_id, clause.doc_id)}》" if len(titles) > 1 else ""
+
+
+def doc_line(clause: Clause, titles: Mapping[str, str]) -> str:
+    """The document a card's clause comes from, in a library of several documents."""
+    prefix = doc_prefix(clause, titles)
+    return f'<div class="qa-doc">{esc(prefix)}</div>' if prefix else ""
+
+
 def cite_bar(clause: Clause, titles: Mapping[str, str]) -> str:
     """The copyable citation, a copy button and the link that opens the clause."""
     cite = full_citation(clause, titles)
@@ -116,7 +132,7 @@ def clause_card(clause: Clause, titles: Mapping[str, str], terms: Iterable[str] 
     `offices` overrides the clause's own offices (the top card shows the answer's offices).
     """
     names = clause.offices_as_written if offices is None else offices
-    return (f'<article class="{css_class}" data-clause="{esc(clause.id)}">'
+    return (f'<article class="{css_class}" data-clause="{esc(clause.id)}">{doc_line(clause, titles)}'
             f'<div class="qa-path">{esc(path_text(clause))}</div>'
             f'<div class="qa-text">{highlight(clause.text, terms)}</div>'
             f'{office_tags(names)}{cite_bar(clause, titles)}</article>')
@@ -129,7 +145,7 @@ def related_list(clauses: Sequence[Clause], titles: Mapping[str, str], terms: It
         return ""
     terms = list(terms)
     items = "".join(
-        f'<details class="qa-related"><summary>{esc(citation(c))}'
+        f'<details class="qa-related"><summary>{esc(doc_prefix(c, titles) + citation(c))}'
         f'<span class="qa-summary-path">{esc(path_text(c))}</span></summary>'
         f'{clause_card(c, titles, terms, css_class="qa-card qa-card-inner")}</details>'
         for c in clauses)

@@ -59,6 +59,7 @@ CSS = """
   margin: 0.5em 0; background: var(--block-background-fill, #fff); }
 .qa-top { border-left: 4px solid var(--color-accent, #2563eb); }
 .qa-card-inner { margin: 0.3em 0 0.2em; }
+.qa-doc { font-size: 13px; font-weight: 600; margin-bottom: 0.2em; }
 .qa-path { font-size: 13px; color: var(--body-text-color-subdued, #555); margin-bottom: 0.3em; }
 .qa-text { white-space: pre-wrap; }
 .qa-text mark { background: #fde68a; color: #111; padding: 0 1px; border-radius: 2px; }
