@@ -66,8 +66,8 @@ class Engine:
         self.doc_outlines = ({d: Outline([c for c in built.clauses if c.doc_id == d], titles) for d in titles}
                              if len(titles) > 1 else {})
         self.retriever = Retriever([built.clauses[i] for i in built.searchable], built.bm25, built.dense)
-        self._meta = {d.doc_id: " ".join(filter(None, (d.title, getattr(d, "number", ""), getattr(d, "date", ""))))
-                      for d in corpus.documents}   # what a document says of itself counts as its text
+        self._meta = {d.doc_id: " ".join(filter(None, (d.title, getattr(d, "number", ""))))
+                      for d in corpus.documents}   # a document's title and number count as its text
         corpus_text = "".join(c.text for c in built.clauses) + "\n".join(self._meta.values())
         self.typos = PinyinCorrector(self.segmenter.user_words, corpus_text)
         english_names = [n for o in self.offices.offices.values() for n in o.english]

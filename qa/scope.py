@@ -18,6 +18,7 @@ from pypinyin import lazy_pinyin
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 PERIOD = re.compile(r"十[一二三四五六七八九]五")
+_BRACKETED_YEAR = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Scope:
         for t in self.types:
             if any(c in lowered for c in t.cues):
                 return f"asks for a {t.name}, which the plan does not give"
-        for m in _YEAR.finditer(question):
+        for m in _YEAR.finditer(_BRACKETED_YEAR.sub(" ", question)):  # 国发〔2019〕4号 names a document
             context = question[m.start() - 2:m.end()] if m.start() >= 2 else ""  # 中国制造2025: a name
             if m.group() not in self.years and not (context and context in self.text):
                 return f"year {m.group()}"
