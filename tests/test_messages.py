@@ -23,9 +23,24 @@ CODES = {
     "corpus.no_documents": {"folder", "details"},
     "embedder.unknown": {"spec"},
     "embedder.cannot_load": {"spec", "reason"},
+    "evalset.missing": {"file"},
+    "evalset.encoding": {"file"},
+    "evalset.empty": {"file"},
+    "evalset.bad_json": {"file", "line"},
+    "evalset.bad_csv": {"file", "line"},
+    "evalset.unknown_column": {"file", "column", "known"},
+    "evalset.unknown_type": {"file", "line", "type", "known"},
+    "evalset.duplicate_id": {"file", "line", "id"},
+    "evalset.no_question": set(),
+    "evalset.span_not_found": {"span"},
+    "evalset.unknown_clause": {"clause"},
+    "evalset.no_gold": set(),
+    "evalset.question_refused": {"reason"},
 }
 SAMPLE = {"length": 612, "limit": 500, "office": "省宇宙局", "folder": "/data/plans",
-          "details": "a.txt: not UTF-8", "spec": "bogus", "reason": "no engine binary"}
+          "details": "a.txt: not UTF-8", "spec": "bogus", "reason": "no engine binary",
+          "file": "set.csv", "line": 7, "column": "答案", "known": "question, type", "type": "weather",
+          "id": "q7", "span": "月球基地", "clause": "d:九.九"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

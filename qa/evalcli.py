@@ -1,0 +1,45 @@
+"""`python -m qa eval --questions FILE [--json] [--config NAME]`: any curated set, scored.
+
+--report FILE also writes what is printed to FILE. (--write-report, --calibrate, --sweep and
+--dialogues belong to the project's own report, qa/evaluate.py, which then reads the file given.)
+The set is read (and refused with one line when it cannot be) before the index is opened, so a
+typo in a file costs nothing. stdout carries the report — Markdown, or with --json one object
+whose top-level keys are the figures (docs/API.md) — and stderr one line on the unscorable rows.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .evalreport import markdown
+from .evalrun import run_set
+from .evalset import load_set
+from .messages import cli_language
+
+
+def run_questions(open_engine, args, out=None, err=None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    cases = load_set(Path(args.questions))        # EvalSetError → one line, exit 2 (qa/cli.py)
+    engine = open_engine(args)
+    run = run_set(engine, cases, args.config)
+    result = dict(run.result)
+    result["questions"] = str(args.questions)
+    result["config"] = args.config
+    result["embedder"] = engine.embedder.id if engine.embedder is not None else "none"
+    if args.json:
+        text = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = markdown(result, run.rows, f"Evaluation report: {args.questions}, {args.config} system",
+                        cli_language(), args.config)
+    print(text, file=out, end="")
+    if args.report:
+        report = Path(args.report)
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(text, encoding="utf-8")
+        print(f"wrote the report to {report}", file=err)
+    if run.unscorable:
+        print(f"{len(run.unscorable)} of {len(cases)} rows could not be scored (listed under 'unscorable')",
+              file=err)
+    return 0
