@@ -115,6 +115,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "系统不接受这个问题（{reason}）。",
         "en": "the question is refused as input ({reason})",
     },
+    "feedback.disk_full": {
+        "zh": "磁盘已满，评价没有保存到 {path}；回答不受影响。",
+        "en": "the disk is full: the mark was not saved to {path}; the answer is unaffected",
+    },
+    "feedback.cannot_write": {
+        "zh": "评价无法写入 {path}（{reason}）；回答不受影响。",
+        "en": "the mark cannot be written to {path} ({reason}); the answer is unaffected",
+    },
+    "feedback.bad_rating": {
+        "zh": "评价必须是 right（对）或 wrong（错），而不是“{rating}”。",
+        "en": "the rating must be right or wrong, not '{rating}'",
+    },
+    "feedback.no_question": {
+        "zh": "评价缺少它针对的问题。",
+        "en": "the mark has no question",
+    },
 }
 
 MAX_PARAM_CHARS = 120

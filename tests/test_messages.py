@@ -36,11 +36,16 @@ CODES = {
     "evalset.unknown_clause": {"clause"},
     "evalset.no_gold": set(),
     "evalset.question_refused": {"reason"},
+    "feedback.disk_full": {"path"},
+    "feedback.cannot_write": {"path", "reason"},
+    "feedback.bad_rating": {"rating"},
+    "feedback.no_question": set(),
 }
 SAMPLE = {"length": 612, "limit": 500, "office": "省宇宙局", "folder": "/data/plans",
           "details": "a.txt: not UTF-8", "spec": "bogus", "reason": "no engine binary",
           "file": "set.csv", "line": 7, "column": "答案", "known": "question, type", "type": "weather",
-          "id": "q7", "span": "月球基地", "clause": "d:九.九"}
+          "id": "q7", "span": "月球基地", "clause": "d:九.九", "path": "/srv/fb.jsonl",
+          "rating": "maybe"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
