@@ -239,3 +239,18 @@ def test_cli_refuses_a_bad_set_in_one_line_before_opening_anything(tmp_path):
     assert out.returncode == 2
     errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "unknown column '答案'" in errors[0] and "Traceback" not in out.stderr
+
+
+def test_the_built_in_set_scores_the_same_with_its_gold_rewritten_as_quotations(hash_engine):
+    from qa.evalrun import run_set
+    by_ids = load_set(ROOT / "eval" / "questions.jsonl")
+    by_quotes = []
+    for c in by_ids:
+        texts = [hash_engine.outline.by_id[g].text for g in c.gold_clause_ids]
+        quotes = tuple(t[len(t) // 3: len(t) // 3 + 20] for t in texts)
+        by_quotes.append(Case(c.id, c.question, c.history, c.type, (), quotes, c.gold_departments, c.gold_value))
+    ids, quotes = run_set(hash_engine, by_ids).result, run_set(hash_engine, by_quotes).result
+    assert ids["unscorable"] == quotes["unscorable"] == []
+    for m in METRICS:
+        assert quotes[m] == pytest.approx(ids[m], abs=0.01), m
+    assert ids["n"] == quotes["n"] and ids["n"]["hit1"] > 150
