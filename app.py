@@ -18,6 +18,7 @@ documents' structure from `engine.outline` (qa/outline.py); errors are worded by
 the question's language; the example questions are derived from the corpus (qa/examples.py).
 """
 import argparse
+import glob
 import os
 import sys
 
@@ -35,7 +36,10 @@ from qa.outline import Outline  # noqa: E402
 from qa.question import check_history, strip_tags  # noqa: E402
 
 DEFAULT_CURATED = "feedback/curated.jsonl"  # where reviewed marks become cases (git-ignored)
-BUILTIN_SETS = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "eval", "questions.jsonl")]
+EVAL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "eval")
+# the sets the 评测 tab offers: the project's own, then any library sets kept beside it
+BUILTIN_SETS = [os.path.join(EVAL_DIR, "questions.jsonl")] + sorted(
+    glob.glob(os.path.join(EVAL_DIR, "library", "*.jsonl")))
 MAX_TURNS = 20          # exchanges a conversation keeps (the engine reads only the last few)
 ENGINE_QUEUE = "engine"  # every handler that calls the engine shares this queue
 # Queue settings, chosen by `python scripts/load_test.py` (README, Reliability): see main().

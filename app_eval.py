@@ -18,6 +18,7 @@ from qa import cards, workbench, workbench_html
 from qa.corpus import fingerprint
 from qa.errors import QAError
 from qa.evalrun import CONFIGS
+from qa.evalset import other_columns
 from qa.messages import language_of, render
 from qa.question import check_history
 
@@ -89,6 +90,9 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
         counts = f"{result.name}：{first_run.result['rows']} 题评分"
         if first_run.unscorable:
             counts += f"，{len(first_run.unscorable)} 行无法评分"
+        extra = other_columns([r.case for r in first_run.rows])
+        if extra:
+            counts += f"；列 {cards.esc('、'.join(extra))} 不是题集字段，只作备注"
         note = workbench_html.unscorable_html(first_run.unscorable, workbench.reason_text)
         compare = (workbench_html.differences_html(result.diffs, result.runs[0].config, result.runs[1].config)
                    if len(result.runs) == 2 else "")

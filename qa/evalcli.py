@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .evalreport import markdown
 from .evalrun import run_set
-from .evalset import load_set
+from .evalset import load_set, other_columns
 from .messages import cli_language
 
 
@@ -22,6 +22,9 @@ def run_questions(open_engine, args, out=None, err=None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     cases = load_set(Path(args.questions))        # EvalSetError → one line, exit 2 (qa/cli.py)
+    extra = other_columns(cases)
+    if extra:
+        print(f"note: column(s) {', '.join(extra)} are not set fields; kept as notes, not scored", file=err)
     engine = open_engine(args)
     run = run_set(engine, cases, args.config)
     result = dict(run.result)

@@ -7,12 +7,15 @@ the question is required. CSV takes the JSON names or Chinese ones (问题, 类�
 `answerable`, `gold_clauses`, `gold_offices`) is read too, so old sets keep working.
 
 `load_set(path)` returns `Case` records; a problem with the file as a whole (not text, not JSON,
-no rows, an unknown column or type) raises `EvalSetError` with the line, for one clear message.
+no rows, an unknown type, an unknown column that reads like gold — `gold_span`, 答案) raises
+`EvalSetError` with the line, for one clear message; any other column of the keeper's own is kept
+as a note and named by `other_columns`, so a set with a reviewer column still runs.
 Whether a row's gold exists in the documents is checked later, against the outline (qa/scoring.py).
 """
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from dataclasses import dataclass, field
@@ -38,7 +41,7 @@ COLUMNS = {"id": "id", "编号": "id", "question": "question", "问题": "questi
            "gold_value": "gold_value", "数值": "gold_value",
            "doc_id": "doc_id", "文件": "doc_id", "文档": "doc_id",
            "answerable": "answerable"}
-# columns that describe a row without being gold: kept out of the way, never an error
+# columns that describe a row without being gold: kept out of the way, never reported
 NOTES = ("lang", "style", "gold_column", "note", "notes", "source", "comment", "备注", "来源", "doc_title")
 LIST_FIELDS = ("history", "gold_clause_ids", "gold_spans", "gold_departments", "gold_offices")
 SEPARATOR = "|"
@@ -194,11 +197,11 @@ def case_from_row(row: dict, line: int, path: Path = Path("set")) -> Case:
         key = str(column).strip()
         name = COLUMNS.get(key) or COLUMNS.get(key.lower())
         if name is None:
-            if key.lower() in NOTES or key in NOTES:
-                extra[key] = value
-                continue
-            raise EvalSetError("evalset.unknown_column", file=str(path), column=key,
-                               known=", ".join(k for k in COLUMNS if k.isascii()))
+            if looks_like_gold(key):
+                raise EvalSetError("evalset.unknown_column", file=str(path), column=key,
+                                   known=", ".join(k for k in COLUMNS if k.isascii()))
+            extra[key] = value   # a column of the keeper's own (reviewer, date …): kept, reported
+            continue
         fields[name] = value
     question = fields.get("question")
     if not isinstance(question, str):
@@ -217,6 +220,32 @@ def case_from_row(row: dict, line: int, path: Path = Path("set")) -> Case:
     qid = f"row{line}" if qid is None or not str(qid).strip() else str(qid).strip()
     return Case(qid, question.strip(), lists["history"], kind, lists["gold_clause_ids"], lists["gold_spans"],
                 departments, value, str(fields.get("doc_id") or "").strip(), line, extra)
+
+
+GOLD_WORDS = ("gold", "answer", "expect", "question", "type", "span", "clause", "office", "depart", "value",
+              "答案", "标准", "原文", "条款", "单位", "部门", "数值", "问题", "类型", "引文")
+
+
+def looks_like_gold(column: str) -> bool:
+    """An unknown column that reads like gold or a required field: refused, so that a misspelt
+    gold column never leaves its rows scored without gold. Other unknown columns are notes.
+
+    >>> looks_like_gold("gold_span"), looks_like_gold("答案"), looks_like_gold("Questions"), looks_like_gold("reviewer")
+    (True, True, True, False)
+    """
+    if column in NOTES or column.lower() in NOTES:
+        return False
+    low = column.lower()
+    return any(w in low for w in GOLD_WORDS) or bool(difflib.get_close_matches(low, list(COLUMNS), n=1, cutoff=0.75))
+
+
+def other_columns(cases: list[Case]) -> list[str]:
+    """The columns of a set that are neither fields nor the usual notes, for one line of report.
+
+    >>> other_columns([Case("a", "q", extra={"reviewer": "王", "lang": "zh"})])
+    ['reviewer']
+    """
+    return sorted({k for c in cases for k in c.extra if k not in NOTES and k.lower() not in NOTES})
 
 
 def _type(value, path: Path, line: int) -> str:

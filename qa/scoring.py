@@ -82,10 +82,10 @@ def resolve(case: Case, clauses, id_map: dict | None = None) -> Target:
         docs.append(found.doc_id)
     spans = tuple(fold_text(s) for s in case.gold_spans)
     for raw, span in zip(case.gold_spans, spans):
-        where = next((c for c in tables["texts"] if span and span in c[1]), None)
-        if where is None:
+        where = [c.doc_id for c, text in tables["texts"] if span and span in text]
+        if not where:
             return Target(problem=("evalset.span_not_found", {"span": raw}))
-        docs.append(where[0].doc_id)
+        docs.append(case.doc_id if case.doc_id in where else where[0])  # the row's document when it has one
     if case.answerable and not case.has_gold and not case.type:
         return Target(problem=("evalset.no_gold", {}))
     if not docs and case.doc_id:

@@ -254,3 +254,13 @@ def test_the_built_in_set_scores_the_same_with_its_gold_rewritten_as_quotations(
     for m in METRICS:
         assert quotes[m] == pytest.approx(ids[m], abs=0.01), m
     assert ids["n"] == quotes["n"] and ids["n"]["hit1"] > 150
+
+
+def test_a_column_of_the_keepers_own_is_kept_as_a_note_and_named(tmp_path):
+    from qa.evalset import other_columns
+    cases = parse_set("问题,类型,原文,reviewer,lang\n谁负责？,clause,质押融资,王,zh\n", "s.csv")
+    assert other_columns(cases) == ["reviewer"] and cases[0].gold_spans == ("质押融资",)
+    for misspelt in ("gold_span", "expected_clause", "标准答案"):
+        with pytest.raises(EvalSetError) as caught:
+            parse_set(f"问题,{misspelt}\n谁负责？,x\n", "s.csv")
+        assert caught.value.code == "evalset.unknown_column"
