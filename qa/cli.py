@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="with --questions: print the figures as one JSON object")
     ev.add_argument("--config", default="full", choices=("full", "hybrid", "bm25", "dense"),
                     help="with --questions: how to answer (default: the full system)")
+    ev.add_argument("--compare", default=None, choices=("full", "hybrid", "bm25", "dense"),
+                    help="with --questions: also run this configuration and list the questions that differ")
     ev.add_argument("--report", default=None, metavar="FILE", help="also write the report to FILE")
     ev.add_argument("--write-report", action="store_true",
                     help=f"also write the report to {DEFAULT_REPORT} (the tracked copy)")

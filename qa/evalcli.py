@@ -1,4 +1,7 @@
-"""`python -m qa eval --questions FILE [--json] [--config NAME]`: any curated set, scored.
+"""`python -m qa eval --questions FILE [--json] [--config NAME] [--compare NAME]`: any curated set, scored.
+
+With --compare the set runs under a second configuration too, and the questions whose outcome
+differs are listed (under `compare.differences` in the JSON).
 
 --report FILE also writes what is printed to FILE. (--write-report, --calibrate, --sweep and
 --dialogues belong to the project's own report, qa/evaluate.py, which then reads the file given.)
@@ -13,9 +16,27 @@ import sys
 from pathlib import Path
 
 from .evalreport import markdown
-from .evalrun import run_set
+from .evalrun import differences, run_set
 from .evalset import load_set, other_columns
 from .messages import cli_language
+
+
+def compared(result: dict, first: str, second: str) -> str:
+    """The Markdown section of `--compare`: both figures side by side, then the questions whose
+    outcome differs."""
+    from .evalreport import LABELS, figure
+    from .scoring import METRICS
+    twin = result["compare"]
+    lines = [f"\n## {first} against {second}\n", f"| metric | {first} | {second} |", "|---|---|---|"]
+    lines += [f"| {LABELS[m]} | {figure(result.get(m))} | {figure(twin.get(m))} |" for m in METRICS]
+    lines.append("")
+    for d in twin["differences"]:
+        a, b = d[first], d[second]
+        lines.append(f"- {d['id']} {d['question']}: {first} {'right' if a['right'] else 'wrong'} ({a['top']}), "
+                     f"{second} {'right' if b['right'] else 'wrong'} ({b['top']})")
+    if not twin["differences"]:
+        lines.append("no question differs")
+    return "\n".join(lines) + "\n"
 
 
 def run_questions(open_engine, args, out=None, err=None) -> int:
@@ -31,11 +52,19 @@ def run_questions(open_engine, args, out=None, err=None) -> int:
     result["questions"] = str(args.questions)
     result["config"] = args.config
     result["embedder"] = engine.embedder.id if engine.embedder is not None else "none"
+    other = getattr(args, "compare", None)
+    if other and other != args.config:
+        twin = run_set(engine, cases, other)
+        diffs = differences(run, twin)
+        result["compare"] = {k: twin.result[k] for k in twin.result if k not in ("unscorable",)}
+        result["compare"].update(config=other, differences=diffs)
     if args.json:
         text = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     else:
         text = markdown(result, run.rows, f"Evaluation report: {args.questions}, {args.config} system",
                         cli_language(), args.config)
+        if "compare" in result:
+            text += compared(result, args.config, other)
     print(text, file=out, end="")
     if args.report:
         report = Path(args.report)

@@ -214,7 +214,10 @@ def summarize(rows: list[RowScore]) -> dict:
     rc = tp / unanswerable if unanswerable else None
     out["not_found_precision"], n["not_found_precision"] = p, refusals
     out["not_found_recall"], n["not_found_recall"] = rc, unanswerable
-    out["not_found_f1"] = (2 * p * rc / (p + rc) if p + rc else 0.0) if p is not None and rc is not None else None
+    # 2TP / (2TP + FP + FN): the harmonic mean of P and R where both exist, and 0 (not undefined)
+    # when nothing unanswerable was refused — a system that never refuses scores 0, as it should
+    f1_base = refusals + unanswerable
+    out["not_found_f1"] = 2 * tp / f1_base if f1_base else None
     n["not_found_f1"] = unanswerable
     out["n"] = n
     out["rows"] = len(rows)

@@ -17,7 +17,7 @@ from qa.errors import QAError
 from qa.evalset import Case, EvalSetError, load_set, parse_set, write_case
 from qa.messages import render
 from qa.records import Clause
-from qa.scoring import METRICS, Target, report, resolve, score_row, summarize
+from qa.scoring import METRICS, RowScore, Target, report, resolve, score_row, summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -188,6 +188,11 @@ def test_offices_in_another_order_or_with_one_missing():
     assert (same.offices, short.offices) == (True, False)
 
 
+def test_a_system_that_never_refuses_has_no_precision_and_zero_f1():
+    s = summarize([RowScore(Case("a", "问", type="unanswerable"), Target(), refused=False)])
+    assert (s["not_found_precision"], s["not_found_recall"], s["not_found_f1"]) == (None, 0.0, 0.0)
+
+
 def test_a_set_with_nothing_to_average_gives_none_not_zero():
     s = summarize([])
     assert all(s[m] is None for m in METRICS)
@@ -222,9 +227,12 @@ def test_cli_json_carries_every_figure_and_the_breakdowns(tmp_path, corpus_dir, 
                     "火星上的专利归谁管？,无答案,,\n随便,clause,这句话不在任何文件里,\n", encoding="gb18030")
     index = tmp_path_factory.getbasetemp() / "index-hash"
     out = cli("--corpus", str(corpus_dir), "--index", str(index), "--embedder", "hash",
-              "eval", "--questions", str(path), "--json")
+              "eval", "--questions", str(path), "--json", "--compare", "bm25")
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
+    assert result["config"] == "full" and result["compare"]["config"] == "bm25"
+    assert set(METRICS) <= set(result["compare"]) and isinstance(result["compare"]["differences"], list)
+    assert result["compare"]["not_found_recall"] == 0.0     # retrieval alone never refuses
     assert set(METRICS) <= set(result) and result["rows"] == 2
     assert set(result["by_intent"]) == {"department", "unanswerable"}
     assert all(set(METRICS) <= set(v) for v in result["by_document"].values())
