@@ -179,7 +179,7 @@ def office_choices(engine: Engine) -> list:
 # ---------------------------------------------------------------- the page
 
 def build_demo(engine: Engine, feedback_path: str = workbench.fb.DEFAULT_PATH,
-               curated_path: str = DEFAULT_CURATED) -> gr.Blocks:
+               curated_path: str = DEFAULT_CURATED, index_dir: str | None = None) -> gr.Blocks:
     outline = engine.outline
     titles = outline.titles
     plan = "、".join(f"《{t}》" for t in titles.values())
@@ -229,7 +229,7 @@ def build_demo(engine: Engine, feedback_path: str = workbench.fb.DEFAULT_PATH,
                 gr.HTML(indicator_cards.indicators_table_html(indicators), elem_id="qa-indicator-table")
                 gr.Markdown(indicator_cards.chart_caption(indicators))
                 gr.HTML(indicator_cards.indicators_chart_svg(indicators), elem_id="qa-indicator-chart")
-            evaluate = build_eval_tab(engine, feedback_path, curated_path, BUILTIN_SETS, ENGINE_QUEUE)
+            evaluate = build_eval_tab(engine, feedback_path, curated_path, BUILTIN_SETS, ENGINE_QUEUE, index_dir)
 
         # Each handler is a closure over the engine so Gradio sees a plain signature.
         def on_chat(q, office_name, part_numeral, messages):
@@ -327,7 +327,7 @@ def main(argv=None) -> int:
     except QAError as exc:
         print(f"error: {render(exc, cli_language())}", file=sys.stderr)
         return 1
-    demo = build_demo(engine, args.feedback, args.curated_set)
+    demo = build_demo(engine, args.feedback, args.curated_set, args.index)
     demo.queue(default_concurrency_limit=max(1, args.concurrency), max_size=max(1, args.max_queue))
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, **LAUNCH_OPTIONS)
     return 0

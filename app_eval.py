@@ -17,11 +17,13 @@ import gradio as gr
 from qa import cards, workbench, workbench_html
 from qa.corpus import fingerprint
 from qa.errors import QAError
+from qa.evalengines import Engines
 from qa.evalrun import CONFIGS
 from qa.evalset import other_columns
 from qa.messages import language_of, render
 from qa.question import check_history
 
+NO_EMBEDDER = "embedder:none"  # the full system without its embedder: what the embeddings add
 FAILURE_HEADERS = ["编号", "类型", "问题", "应为", "实际"]
 MARK_HEADERS = ["时间", "评价", "问题", "上文", "回答条款"]
 
@@ -39,11 +41,13 @@ def _fail(exc: QAError):
     raise gr.Error(render(exc, "zh", escape=cards.esc), title="无法评测", print_exception=False) from None
 
 
-def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[str], queue: str):
+def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[str], queue: str, index_dir=None):
     """Place the 评测 tab (call inside `gr.Tabs`) and wire its events; returns the `/evaluate`
     function, for the caller to register with gr.api outside the tabs."""
     titles = engine.outline.titles
-    config_choices = [(workbench_html.CONFIG_NAMES.get(c, c), c) for c in CONFIGS]
+    engines = Engines(engine, None, index_dir)
+    names = list(CONFIGS) + ([NO_EMBEDDER] if index_dir is not None and engine.embedder is not None else [])
+    config_choices = [(workbench_html.CONFIG_NAMES.get(c, c), c) for c in names]
     with gr.Tab("评测", id="evaluate") as tab:
         gr.Markdown("用一套题检验问答：选择内置题集或上传自己的题集（JSONL 或 CSV，UTF-8 或 GB18030），"
                     "可同时比较两种配置。答错的题可逐条打开，左右对照应有条款与实际条款。")
@@ -108,7 +112,7 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
         if not label:
             raise gr.Error("请选择或上传一个题集。", print_exception=False)
         progress(0, desc="评测中")
-        return show(workbench.evaluate(engine, cases, label, config or "full", other or None,
+        return show(workbench.evaluate(engines, cases, label, config or "full", other or None,
                                        lambda f, d: progress(f, desc=d)))
 
     run.click(on_run, inputs=[choice, upload, first, second], outputs=shown, api_name="run_evaluation",
@@ -162,7 +166,8 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
             entries, rows = workbench.review_rows(feedback_path, everything)
         except QAError as exc:
             _fail(exc)
-        result = workbench.evaluate(engine, cases, label, config or "full", None, lambda f, d: progress(f, desc=d))
+        result = workbench.evaluate(engines, cases, label, config or "full", None,
+                                    lambda f, d: progress(f, desc=d))
         out = list(show(result))
         out[0] = f"已把 {case.id} 加入 {curated_path}。" + out[0]
         update = gr.Dropdown(choices=set_choices(builtin, curated_path), value=curated_path)
@@ -174,12 +179,13 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
 
     def evaluate(questions: str = "", filename: str = "set.jsonl", config: str = "full") -> dict:
         """Score a question set (its text, JSONL or CSV as `filename` says; empty: the built-in set)
-        with `config` (full, hybrid, bm25, dense); returns the figures of `python -m qa eval --json`."""
-        if config and config not in CONFIGS:
-            raise gr.Error(f"unknown configuration '{config}'; use one of {', '.join(CONFIGS)}",
+        with `config` (full, hybrid, bm25, dense, or embedder:none when the app offers it); returns
+        the figures of `python -m qa eval --json`."""
+        if config and config not in names:   # only the offered ones: no embedder loaded at a caller's word
+            raise gr.Error(f"unknown configuration '{config}'; use one of {', '.join(names)}",
                            print_exception=False)
         try:
-            return workbench.evaluate_text(engine, questions, filename, config, builtin[0])
+            return workbench.evaluate_text(engines, questions, filename, config, builtin[0])
         except QAError as exc:
             _fail(exc)
 

@@ -72,9 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--questions", default=None, metavar="FILE",
                     help="score this set instead (JSONL or CSV, UTF-8 or GB18030; see docs/API.md)")
     ev.add_argument("--json", action="store_true", help="with --questions: print the figures as one JSON object")
-    ev.add_argument("--config", default="full", choices=("full", "hybrid", "bm25", "dense"),
-                    help="with --questions: how to answer (default: the full system)")
-    ev.add_argument("--compare", default=None, choices=("full", "hybrid", "bm25", "dense"),
+    ev.add_argument("--config", default="full", type=_config,
+                    help="with --questions: full (default), hybrid, bm25, dense or embedder:<spec>")
+    ev.add_argument("--compare", default=None, type=_config, metavar="CONFIG",
                     help="with --questions: also run this configuration and list the questions that differ")
     ev.add_argument("--report", default=None, metavar="FILE", help="also write the report to FILE")
     ev.add_argument("--write-report", action="store_true",
@@ -90,6 +90,15 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--quick", action="store_true", help="smaller scaling run (for CI)")
     return p
+
+
+def _config(name: str) -> str:
+    """An eval configuration name, checked before anything is opened."""
+    from .evalengines import is_config
+    if not is_config(name):
+        raise argparse.ArgumentTypeError(f"unknown configuration '{name}': use full, hybrid, bm25, dense or "
+                                         "embedder:<spec>")
+    return name
 
 
 def parse_args(argv=None) -> argparse.Namespace:

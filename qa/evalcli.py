@@ -1,7 +1,9 @@
 """`python -m qa eval --questions FILE [--json] [--config NAME] [--compare NAME]`: any curated set, scored.
 
 With --compare the set runs under a second configuration too, and the questions whose outcome
-differs are listed (under `compare.differences` in the JSON).
+differs are listed (under `compare.differences` in the JSON). A configuration is a retrieval mode
+(full, hybrid, bm25, dense) or the full system under another embedder (embedder:<spec>, indexed
+beside the main index: qa/evalengines.py).
 
 --report FILE also writes what is printed to FILE. (--write-report, --calibrate, --sweep and
 --dialogues belong to the project's own report, qa/evaluate.py, which then reads the file given.)
@@ -16,7 +18,8 @@ import sys
 from pathlib import Path
 
 from .evalreport import markdown
-from .evalrun import differences, run_set
+from .evalengines import Engines
+from .evalrun import differences
 from .evalset import load_set, other_columns
 from .messages import cli_language
 
@@ -47,14 +50,15 @@ def run_questions(open_engine, args, out=None, err=None) -> int:
     if extra:
         print(f"note: column(s) {', '.join(extra)} are not set fields; kept as notes, not scored", file=err)
     engine = open_engine(args)
-    run = run_set(engine, cases, args.config)
+    engines = Engines(engine, args.corpus, args.index, log=err)
+    run = engines.run(cases, args.config)
     result = dict(run.result)
     result["questions"] = str(args.questions)
     result["config"] = args.config
     result["embedder"] = engine.embedder.id if engine.embedder is not None else "none"
     other = getattr(args, "compare", None)
     if other and other != args.config:
-        twin = run_set(engine, cases, other)
+        twin = engines.run(cases, other)
         diffs = differences(run, twin)
         result["compare"] = {k: twin.result[k] for k in twin.result if k not in ("unscorable",)}
         result["compare"].update(config=other, differences=diffs)

@@ -15,7 +15,8 @@ from pathlib import Path
 from . import feedback as fb
 from .errors import QAError
 from .evalreport import markdown, rows_csv
-from .evalrun import Run, differences, run_set
+from .evalengines import Engines
+from .evalrun import Run, differences
 from .evalset import Case, load_set, parse_set, write_case
 from .messages import render
 from .scoring import RowScore
@@ -53,15 +54,17 @@ def read_set(path=None, upload=None) -> tuple[str, list[Case]]:
 
 def evaluate(engine, cases: list[Case], name: str, first: str = "full", second: str | None = None,
              progress=None) -> Evaluation:
-    """Run the set as `first` and, when given and different, as `second`; `progress(fraction,
-    label)` follows the questions of both runs."""
+    """Run the set as `first` and, when given and different, as `second` (configuration names of
+    qa/evalengines.py; `engine` is an Engine or an Engines); `progress(fraction, label)` follows
+    the questions of both runs."""
+    engines = engine if isinstance(engine, Engines) else Engines(engine)
     configs = [first] + ([second] if second and second != first else [])
     runs = []
     for k, config in enumerate(configs):
         def step(done, total, k=k, config=config):
             if progress is not None:
                 progress((k * total + done) / (len(configs) * total), f"{config}: {done}/{total}")
-        runs.append(run_set(engine, cases, config, step))
+        runs.append(engines.run(cases, config, step))
     diffs = differences(runs[0], runs[1]) if len(runs) == 2 else []
     return Evaluation(name, runs, diffs)
 
@@ -71,7 +74,8 @@ def evaluate_text(engine, text: str = "", filename: str = "set.jsonl", config: s
     """The `/evaluate` endpoint: a set given as its text (JSONL or CSV, by `filename`'s
     extension), or the built-in one when the text is empty → the report dict of `eval --json`."""
     cases = parse_set(text, filename or "set.jsonl") if text and text.strip() else load_set(Path(default_set))
-    run = run_set(engine, cases, config or "full")
+    engines = engine if isinstance(engine, Engines) else Engines(engine)
+    run = engines.run(cases, config or "full")
     return dict(run.result, config=config or "full", questions=filename if text else Path(default_set).name)
 
 

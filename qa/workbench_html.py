@@ -10,7 +10,8 @@ from .cards import clause_card, esc
 from .evalreport import LABELS, figure
 from .scoring import METRICS
 
-CONFIG_NAMES = {"full": "完整系统", "hybrid": "混合检索", "bm25": "仅 BM25", "dense": "仅向量"}
+CONFIG_NAMES = {"full": "完整系统", "hybrid": "混合检索", "bm25": "仅 BM25", "dense": "仅向量",
+                "embedder:none": "完整系统（不用向量模型）"}
 BAR_WIDTH = 160
 
 

@@ -16,7 +16,7 @@ PURE = ("qa.settings", "qa.outline", "qa.retrieval", "qa.records", "qa.intents.c
         "qa.intents.office", "qa.intents.overview", "qa.intents.reference", "qa.intents.search",
         "qa.parse", "qa.textnorm", "qa.offices", "qa.answer", "qa.cards", "qa.indicator_cards", "qa.segment",
         "qa.scope", "qa.typos", "qa.question", "qa.messages", "qa.errors", "qa.examples", "qa.corpus",
-        "qa.bm25", "qa.userdict", "qa.scoring", "qa.evalreport", "qa.workbench_html")
+        "qa.bm25", "qa.userdict", "qa.scoring", "qa.evalreport", "qa.workbench_html", "qa.evalengines")
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 

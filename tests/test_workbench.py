@@ -97,3 +97,18 @@ def test_the_markup_escapes_what_a_set_brings():
     assert "<script>" not in html and "&lt;script&gt;" in html
     chart = workbench_html.intent_chart_svg({"<i>": {"hit1": 0.5, "rows": 2}})
     assert "<i>" not in chart and "&lt;i&gt;" in chart
+
+
+def test_another_embedder_is_compared_on_its_own_index_beside_the_main_one(hash_engine, two_cases, tmp_path):
+    from qa.evalengines import Engines
+    _, _, cases = two_cases
+    main = tmp_path / "index"
+    engines = Engines(hash_engine, hash_engine.corpus.folder, main)
+    result = workbench.evaluate(engines, cases, "s", "full", "embedder:none")
+    assert [r.config for r in result.runs] == ["full", "embedder:none"]
+    other, mode = engines.resolve("embedder:none")
+    assert other.embedder is None and other is not hash_engine and mode == "full"
+    assert engines.resolve("embedder:none")[0] is other                 # opened once
+    assert (tmp_path / "index-none").is_dir() and not main.exists()      # the main index untouched
+    with pytest.raises(ValueError):
+        engines.resolve("fast")
