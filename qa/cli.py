@@ -17,11 +17,13 @@ from pathlib import Path
 from .corpus import CorpusError
 from .embed import EmbedderError, UnknownEmbedder, check_spec
 from .errors import QuestionError
+from .evalset import EvalSetError
 from .messages import cli_language, render
 
 EXIT_FAIL, EXIT_USAGE = 1, 2
 DEFAULTS = {"corpus": "corpus", "index": "index", "embedder": None}
 DEFAULT_REPORT = "eval/REPORT.md"
+DEFAULT_QUESTIONS = "eval/questions.jsonl"
 DEFAULT_DIALOGUES = "eval/dialogues.jsonl"
 USES_EMBEDDER = ("ask", "batch", "chat", "build", "eval", "bench")
 
@@ -71,7 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--doc", default=None, help="only this document: file name, number or title")
     command("build", "(re)build the index")
     ev = command("eval", "run the curated question set and print the report")
-    ev.add_argument("--questions", default="eval/questions.jsonl")
+    ev.add_argument("--questions", default=None, metavar="FILE",
+                    help="score this set instead (JSONL or CSV, UTF-8 or GB18030; see docs/API.md)")
+    ev.add_argument("--json", action="store_true", help="with --questions: print the figures as one JSON object")
+    ev.add_argument("--config", default="full", type=_config,
+                    help="with --questions: full (default), hybrid, bm25, dense or embedder:<spec>")
+    ev.add_argument("--compare", default=None, type=_config, metavar="CONFIG",
+                    help="with --questions: also run this configuration and list the questions that differ")
     ev.add_argument("--report", default=None, metavar="FILE", help="also write the report to FILE")
     ev.add_argument("--write-report", action="store_true",
                     help=f"also write the report to {DEFAULT_REPORT} (the tracked copy)")
@@ -88,6 +96,15 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--quick", action="store_true", help="smaller scaling run (for CI)")
     return p
+
+
+def _config(name: str) -> str:
+    """An eval configuration name, checked before anything is opened."""
+    from .evalengines import is_config
+    if not is_config(name):
+        raise argparse.ArgumentTypeError(f"unknown configuration '{name}': use full, hybrid, bm25, dense or "
+                                         "embedder:<spec>")
+    return name
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -111,7 +128,7 @@ def main(argv=None) -> int:
     try:
         _check_input(args)   # fail fast, before the corpus or the index is opened
         return _run(args)
-    except (QuestionError, UnknownEmbedder) as exc:
+    except (QuestionError, UnknownEmbedder, EvalSetError) as exc:
         print(f"error: {render(exc, lang)}", file=sys.stderr)
         return EXIT_USAGE
     except (CorpusError, EmbedderError) as exc:
@@ -162,10 +179,14 @@ def _run(args) -> int:
         print(f"built index: {len(engine.clauses)} clauses, {searchable} searchable, "
               f"embedder {engine.embedder.id if m else 'none'}", file=sys.stderr)
         return 0
+    if args.command == "eval" and args.questions is not None and not (args.write_report or args.calibrate
+                                                                     or args.sweep or args.dialogues):
+        from .evalcli import run_questions
+        return run_questions(_engine, args)
     if args.command == "eval":
         from .evaluate import run_eval
         report = args.report or (DEFAULT_REPORT if args.write_report else None)
-        return run_eval(_engine(args), Path(args.questions), None if report is None else Path(report),
+        return run_eval(_engine(args), Path(args.questions or DEFAULT_QUESTIONS), None if report is None else Path(report),
                         args.calibrate, do_sweep=args.sweep, dialogues=_dialogues(args))
     if args.command == "dict":
         from .corpus import load_corpus

@@ -7,7 +7,9 @@ in qa/messages.py; the CLI and the app render the same code in the user's langua
 Codes (params): question.not_text, question.wrong_encoding, question.empty, question.no_content,
 question.too_long (length, limit), question.bad_top_k, question.unknown_office (office), question.unknown_doc (doc);
 corpus.missing_folder (folder), corpus.no_documents (folder, details); embedder.unknown (spec),
-embedder.cannot_load (spec, reason).
+embedder.cannot_load (spec, reason); evalset.* (a question set that cannot be read, or a row that
+cannot be scored: see qa/evalset.py and qa/scoring.py); feedback.* (the feedback file cannot be
+written, or a mark is not one: qa/feedback.py).
 """
 from __future__ import annotations
 

@@ -67,6 +67,74 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "向量模型“{spec}”无法加载（{reason}）。",
         "en": "embedder '{spec}' could not load ({reason})",
     },
+    "evalset.missing": {
+        "zh": "找不到题集文件 {file}。",
+        "en": "question set {file} does not exist",
+    },
+    "evalset.encoding": {
+        "zh": "题集 {file} 既不是 UTF-8 也不是 GB18030 文本，请另存为 UTF-8。",
+        "en": "question set {file} is neither UTF-8 nor GB18030 text; save it as UTF-8",
+    },
+    "evalset.empty": {
+        "zh": "题集 {file} 是空的：至少要有一行问题。",
+        "en": "question set {file} is empty; it needs at least one question",
+    },
+    "evalset.bad_json": {
+        "zh": "题集 {file} 第 {line} 行不是一个 JSON 对象。",
+        "en": "question set {file}, line {line}: not a JSON object",
+    },
+    "evalset.bad_csv": {
+        "zh": "题集 {file} 第 {line} 行不是合规的 CSV（列数多于表头，或引号未闭合）。",
+        "en": "question set {file}, line {line}: not valid CSV (more values than the header, or an open quote)",
+    },
+    "evalset.unknown_column": {
+        "zh": "题集 {file} 有未知的列“{column}”；可用的列：{known}（或 问题、类型、原文、责任单位、数值）。",
+        "en": "question set {file} has an unknown column '{column}'; known columns: {known} (or the Chinese ones)",
+    },
+    "evalset.unknown_type": {
+        "zh": "题集 {file} 第 {line} 行的类型“{type}”未知；可用：{known}。",
+        "en": "question set {file}, line {line}: unknown type '{type}'; use one of {known}",
+    },
+    "evalset.duplicate_id": {
+        "zh": "题集 {file} 第 {line} 行的编号 {id} 与前面的行重复。",
+        "en": "question set {file}, line {line}: id {id} is used by an earlier row",
+    },
+    "evalset.no_question": {
+        "zh": "这一行没有问题。",
+        "en": "the row has no question",
+    },
+    "evalset.span_not_found": {
+        "zh": "原文“{span}”在任何文件中都找不到。",
+        "en": "the quotation '{span}' is found in no document",
+    },
+    "evalset.unknown_clause": {
+        "zh": "条款编号 {clause} 不存在。",
+        "en": "clause id {clause} does not exist",
+    },
+    "evalset.no_gold": {
+        "zh": "没有给出标准答案，类型也不是无答案：请给出条款编号、原文、责任单位或数值。",
+        "en": "no gold given and the type is not unanswerable: give a clause id, a quotation, offices or a value",
+    },
+    "evalset.question_refused": {
+        "zh": "系统不接受这个问题（{reason}）。",
+        "en": "the question is refused as input ({reason})",
+    },
+    "feedback.disk_full": {
+        "zh": "磁盘已满，评价没有保存到 {path}；回答不受影响。",
+        "en": "the disk is full: the mark was not saved to {path}; the answer is unaffected",
+    },
+    "feedback.cannot_write": {
+        "zh": "评价无法写入 {path}（{reason}）；回答不受影响。",
+        "en": "the mark cannot be written to {path} ({reason}); the answer is unaffected",
+    },
+    "feedback.bad_rating": {
+        "zh": "评价必须是 right（对）或 wrong（错），而不是“{rating}”。",
+        "en": "the rating must be right or wrong, not '{rating}'",
+    },
+    "feedback.no_question": {
+        "zh": "评价缺少它针对的问题。",
+        "en": "the mark has no question",
+    },
 }
 
 MAX_PARAM_CHARS = 120

@@ -23,11 +23,14 @@ class AppServer:
         self.port = port
         self.url = f"http://127.0.0.1:{port}/"
         self.corpus, self.index, self.log_path = corpus, index, log
+        # the marks and the curated set go beside the log, never into the repository
+        self.feedback, self.curated = log.parent / "feedback.jsonl", log.parent / "curated.jsonl"
         env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
         self._log = open(log, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port),
-             "--corpus", str(corpus), "--index", str(index)],
+             "--corpus", str(corpus), "--index", str(index),
+             "--feedback", str(self.feedback), "--curated-set", str(self.curated)],
             cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> "AppServer":

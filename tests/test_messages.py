@@ -24,9 +24,29 @@ CODES = {
     "corpus.no_documents": {"folder", "details"},
     "embedder.unknown": {"spec"},
     "embedder.cannot_load": {"spec", "reason"},
+    "evalset.missing": {"file"},
+    "evalset.encoding": {"file"},
+    "evalset.empty": {"file"},
+    "evalset.bad_json": {"file", "line"},
+    "evalset.bad_csv": {"file", "line"},
+    "evalset.unknown_column": {"file", "column", "known"},
+    "evalset.unknown_type": {"file", "line", "type", "known"},
+    "evalset.duplicate_id": {"file", "line", "id"},
+    "evalset.no_question": set(),
+    "evalset.span_not_found": {"span"},
+    "evalset.unknown_clause": {"clause"},
+    "evalset.no_gold": set(),
+    "evalset.question_refused": {"reason"},
+    "feedback.disk_full": {"path"},
+    "feedback.cannot_write": {"path", "reason"},
+    "feedback.bad_rating": {"rating"},
+    "feedback.no_question": set(),
 }
 SAMPLE = {"length": 612, "limit": 500, "office": "省宇宙局", "folder": "/data/plans",
-          "details": "a.txt: not UTF-8", "spec": "bogus", "reason": "no engine binary", "doc": "国发〔1999〕1号"}
+          "details": "a.txt: not UTF-8", "spec": "bogus", "reason": "no engine binary", "doc": "国发〔1999〕1号",
+          "file": "set.csv", "line": 7, "column": "答案", "known": "question, type", "type": "weather",
+          "id": "q7", "span": "月球基地", "clause": "d:九.九", "path": "/srv/fb.jsonl",
+          "rating": "maybe"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -1,0 +1,97 @@
+"""The 评测 tab in a real browser (Playwright driving Debian's chromium, never `playwright install`).
+
+The loop staff close: run the built-in set, open a failure side by side, mark a chat answer wrong,
+correct it from the outline, add it to the curated set file and see the figures of the re-run.
+The app's feedback file and curated set are in a temporary folder (tests/_app.py).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+TIMEOUT = 180_000  # ms: the built-in set is a few hundred questions on a shared machine
+PLEDGE = "哪个部门负责知识产权质押融资？"
+CORRECTION = "建设知识产权强市"   # a clause of the outline other than the one the answer gives
+HIT1 = '#qa-eval-figures td[data-metric="hit1"]'
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    pw = sync_api.sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    p = context.new_page()
+    p.set_default_timeout(TIMEOUT)
+    p.goto(server.url)
+    p.wait_for_selector("#qa-question textarea")
+    yield p
+    context.close()
+    browser.close()
+    pw.stop()
+
+
+def entries(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def wait_for(condition, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError("timed out")
+
+
+def test_from_a_wrong_answer_to_a_curated_case_and_new_figures(page, server):
+    page.get_by_role("tab", name="评测").click()
+    page.click("#qa-eval-run")
+    page.wait_for_selector(HIT1)
+    built_in = page.locator(HIT1).inner_text()
+    assert built_in.startswith("0.") or built_in.startswith("1.")
+    assert page.locator(".qa-intent-chart").count() >= 5          # a chart per intent
+    if page.locator('#qa-eval-failures [data-testid="cell-0-2"]').count():
+        page.click('#qa-eval-failures [data-testid="cell-0-2"]')
+        page.wait_for_selector("#qa-eval-sides .qa-eval-expected article")
+        assert page.locator("#qa-eval-sides .qa-eval-got").count() == 1
+
+    page.get_by_role("tab", name="问答").click()
+    page.fill("#qa-question textarea", PLEDGE)
+    page.click("#qa-ask")
+    page.wait_for_selector('#qa-chat [data-testid="bot"] .qa-answer')
+    from gradio_client import Client
+    answered = Client(server.url, verbose=False).predict(PLEDGE, 5, "", api_name="/ask")["hits"][0]["clause_id"]
+    page.click('#qa-chat button[aria-label="踩"]')   # 👎 (the zh-CN page's label for Dislike)
+    mark = wait_for(lambda: [e for e in entries(server.feedback) if e.get("question") == PLEDGE])[-1]
+    assert mark["rating"] == "wrong" and mark["answer_clause"] == answered
+
+    page.get_by_role("tab", name="评测").click()
+    page.wait_for_selector(f"#qa-fb-marks [data-testid='cell-0-2']:has-text('{PLEDGE}')")
+    page.click("#qa-fb-marks [data-testid='cell-0-2']")
+    page.wait_for_selector(f"#qa-fb-picked:has-text('{PLEDGE}')")
+    page.click("#qa-fb-clause input")
+    page.fill("#qa-fb-clause input", CORRECTION)
+    page.locator(f"[role=option]:has-text('{CORRECTION}')").first.click()
+    page.click("#qa-fb-add")
+    page.wait_for_selector("#qa-eval-status:has-text('已把')")
+
+    cases = entries(server.curated)
+    assert [c["question"] for c in cases] == [PLEDGE]
+    assert cases[0]["gold_clause_ids"] != [answered]
+    after = page.locator(HIT1).inner_text()
+    assert after != built_in and after.startswith("0.000")          # the new case, re-run: still answered wrong
+    assert page.locator('#qa-eval-failures [data-testid="cell-0-0"]').inner_text() == cases[0]["id"]
+    page.wait_for_function("!document.querySelector('#qa-fb-marks').innerText.includes('知识产权质押融资')")
