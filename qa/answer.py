@@ -120,11 +120,13 @@ def indicator_answer(question: str, row: Clause, column: str | None, others: lis
     years = [c for c in columns if c.isdigit()]
     asked = column or (years[-1] if years else None)
     value = row.values.get(asked) if asked else None
+    value = value.rstrip("。；;") if value is not None else None   # a cell of words ends its sentence
     unit = row.title[row.title.find("(") + 1: row.title.rfind(")")] if "(" in row.title else ""
     cells = "；".join(f"{c}：{v}" for c, v in row.values.items())
     label = f"{asked}年" if asked and asked.isdigit() else (asked or "")
     if value is not None:
-        shown = value if asked == "属性" or not unit else (f"{value}%" if unit == "%" else f"{value} {unit}")
+        numeric = re.fullmatch(r"-?\d+(?:\.\d+)?", value) is not None
+        shown = value if not numeric or not unit else (f"{value}%" if unit == "%" else f"{value} {unit}")
         text = f"规划主要指标「{row.title}」{label}为 {shown}。整行：{cells}。"
     else:
         text = f"规划主要指标「{row.title}」：{cells}。"

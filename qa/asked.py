@@ -77,3 +77,36 @@ def _has(text: str, cue: str) -> bool:
     if cue.isascii():
         return re.search(rf"\b{re.escape(cue)}\b", text) is not None
     return cue in text
+
+
+# the figure itself, once a clause is known to give one: narrower than the evidence above
+FIGURES = {
+    "money": re.compile(rf"{_NUM}\s*(?:亿|万|千)?\s*元"),
+    "rate": re.compile(rf"{_NUM}\s*[%％‰]|{_NUM}\s*个?基点|百分之{_NUM}"),
+    "score": re.compile(rf"{_NUM}\s*分"),
+    "duration": re.compile(r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:个工作日|个月|小时|年|天|日|周)"),
+    "date": re.compile(r"(?:19|20)\d{2}\s*年(?:底|年底|\d{1,2}\s*月(?:底)?)?|\d{1,2}\s*月底"),
+    "count": re.compile(r"\d+(?:\.\d+)?\s*(?:个|家|项|条|人|名|所|批|件|类|种|支|座)"),
+}
+_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+
+
+def figure(kind: str, clause_text: str, terms=()) -> str | None:
+    """The figure of that kind the clause gives, from the sentence holding most of the question's
+    `terms` (longer terms count more) among those that give one; None when none does.
+
+    >>> figure("rate", "费率降至1%以下。支小支农担保金额占比不得低于80%。", ["支小支农", "担保金额"])
+    '80%'
+    >>> figure("count", "建设50所高水平高等职业学校。", []), figure("money", "研究设立基金。", [])
+    ('50所', None)
+    """
+    pattern = FIGURES[kind]
+    best, best_score = None, -1
+    for sentence in _SENTENCE.findall(_FORMULA.sub(" ", clause_text)):
+        m = pattern.search(sentence)
+        if m is None:
+            continue
+        score = sum(len(t) for t in set(terms) if len(t) > 1 and t in sentence)
+        if score > best_score:
+            best, best_score = re.sub(r"\s+", "", m.group()), score
+    return best

@@ -4,7 +4,8 @@ what the question asks for?
 Why after the answerers: corpus-wide checks (`qa.scope`) only say whether *some* document
 could answer; in a library the clause that won may come from a document that never names the
 place, year or period the question is about, or may name the topic without the figure asked
-for (`qa.asked`). Either way the honest answer is "not found", with the clause as a reference.
+for (`qa.asked`). Either way the honest answer is "not found", with the clause as a reference. When the clause does give the
+figure asked for, the answer's `value` is that figure.
 
 >>> unit_text(Clause("d:指标.1", "d", (), "专利申请量(件)", "专利申请量(件):2020 100", kind="indicator",
 ...                  values={"2020": "100"}))
@@ -12,8 +13,10 @@ for (`qa.asked`). Either way the honest answer is "not found", with the clause a
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import answer as compose
-from ..asked import asked_kind, holds
+from ..asked import asked_kind, figure, holds
 from ..records import Answer, Clause, Decision
 
 CHECKED = ("search", "indicator", "overview")
@@ -44,6 +47,9 @@ def check(s, name: str, result: Answer) -> Answer:
             return better
         reason = f"the clause gives no {kind}"
     if reason is None:
+        if kind is not None and result.value is None and result.intent != "department":
+            value = figure(kind, unit_text(top), s.q.tokens)
+            return replace(result, value=value) if value else result
         return result
     features = dict(result.decision.features) if result.decision else {}
     return compose.decided(compose.not_found(s.q.raw, result.intent, list(result.hits)),

@@ -36,6 +36,29 @@ def asks_baseline(text: str, own_periods=()) -> bool:
     return has_any(text, BASELINE_CUES) or any(p not in own_periods for p in PERIOD_END.findall(text))
 
 
+METHOD_CUES = ("怎么算", "怎么计算", "如何计算", "怎样计算", "计算方法", "计算公式", "公式", "how is", "how are",
+               "calculated", "computed", "formula")
+SOURCE_CUES = ("来源", "从哪", "哪里来", "数据来自", "出自", "source", "where does", "come from")
+NATURE_CUES = ("定量还是定性", "定性还是定量", "定量", "定性", "性质", "quantitative", "qualitative")
+
+
+def text_column(text: str, columns: list[str]) -> str | None:
+    """A column of words rather than figures that the question asks for: how an indicator is
+    computed, where its data come from, whether it is quantitative — as the list names them.
+
+    >>> text_column("这个指标怎么计算", ["指标性质", "计算方法", "指标来源"])
+    '计算方法'
+    >>> text_column("数据从哪来", ["指标性质", "计算方法", "指标来源"]), text_column("目标多少", ["2025"])
+    ('指标来源', None)
+    """
+    for cues, marks in ((METHOD_CUES, ("计算", "公式")), (SOURCE_CUES, ("来源",)), (NATURE_CUES, ("性质",))):
+        if has_any(text, cues):
+            column = next((c for c in columns if any(m in c for m in marks)), None)
+            if column is not None:
+                return column
+    return None
+
+
 def column_asked(text: str, columns: list[str], own_periods=()) -> str | None:
     """Which table column a question asks for, read from the header the document itself has.
 
@@ -43,6 +66,9 @@ def column_asked(text: str, columns: list[str], own_periods=()) -> str | None:
     >>> column_asked("2025年目标是多少", cols), column_asked("累计增加多少", cols), column_asked("目标", cols)
     ('2025', '累计增加值', '2025')
     """
+    words = text_column(text, columns)
+    if words is not None:
+        return words
     years = [c for c in columns if _YEAR_COLUMN.fullmatch(c)]
     for y in years_in(text):
         if y in years:
@@ -77,7 +103,9 @@ def name_coverage(question_tokens, name_terms: dict[str, float]) -> float:
 
 
 def answer(s) -> Answer | None:
-    if s.asks_department or not s.outline.indicators or not asks_number(s.q.lowered):
+    if s.asks_department or not s.outline.indicators:
+        return None
+    if not asks_number(s.q.lowered) and not has_any(s.q.lowered, METHOD_CUES + SOURCE_CUES + NATURE_CUES):
         return None
     found = next(((rank, p) for rank, (p, _) in enumerate(s.candidates)
                   if s.retriever.clauses[p].kind == "indicator"), None)
