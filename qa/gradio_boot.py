@@ -1,14 +1,14 @@
-"""Import Gradio without the work a served app never uses: half of `python app.py`'s wait.
+"""Import Gradio without the work a served app never uses: about half of `import gradio`.
 
-Gradio 6's `import gradio` spends most of its time on two things no running app needs:
+Gradio 6's `import gradio` spends most of its time on three things no running app needs:
 - rewriting type stubs: every component class, as it is defined, has `ComponentMeta` re-read its
   source file, parse it with `ast`, render a jinja template and compare it with the `.pyi` stub
   beside it (`gradio.component_meta.create_or_modify_pyi`). The stubs are for editors; the
-  installed ones are already complete, and nothing reads them at run time. Gradio has no switch
-  for it, so while `import gradio` runs, an import hook replaces that one function with a no-op
-  as soon as its module is loaded — and only if the function is there with the parameters this
-  code was written against: a Gradio that renames or changes it is imported untouched (slower,
-  never broken). `blocks_events` imports the function by name afterwards and gets the no-op too.
+  installed ones are already complete, and nothing reads them at run time.
+- compiling the same jinja template again and again: each event of each component class gets its
+  docstring from `EventListener.set_doc`, which compiles the shared docstring template afresh
+  (216 times) only to fill in the component's name. Compiled once per distinct text and rendered
+  for each, the docstrings come out identical.
 - importing IPython (`gradio.ipython_ext` at import, `colab_check`/`ipython_check` at launch),
   which only matters inside a notebook. A notebook kernel has IPython loaded before any user
   code runs; when it is not loaded, `import IPython` is made to fail — during `import gradio`,
@@ -16,9 +16,13 @@ Gradio 6's `import gradio` spends most of its time on two things no running app 
   takes its own "IPython not installed" path and its answer to "is this a notebook?" stays what
   it would have been: no.
 
-Measured on the 2-core dev VM (`python scripts/time_to_first_answer.py`, README): `import gradio`
-2.1 s → 1.2 s, of which the stubs ~0.85 s and IPython ~0.1 s; launch saves IPython once more.
-Set QA_GRADIO_PLAIN_IMPORT=1 to import Gradio exactly as it comes (to compare, or to rule this out).
+Gradio has no switch for the first two, so while `import gradio` runs, an import hook steps in
+as soon as `gradio.component_meta` is loaded: its stub writer becomes a no-op (for good), and
+`gradio.events.Template` a memo of compiled templates (until the import ends). Each change is
+made only if what it replaces is exactly what this was written against — the stub writer's
+parameters, jinja2's own `Template` — so a Gradio that changes them is imported untouched: slower,
+never broken. Set QA_GRADIO_PLAIN_IMPORT=1 to import Gradio as it comes (to compare, or to rule
+this out). Measured figures: README, "Launch to first answer".
 
 >>> _STUB_PARAMETERS
 ('component_class', 'class_name', 'events')
@@ -55,8 +59,38 @@ def _skip_stub_rewrite(module) -> bool:
     return True
 
 
-class _StubHook(importlib.abc.MetaPathFinder):
-    """Finds gradio.component_meta like the normal path finder, and patches it once executed."""
+def memoized_templates(template_class):
+    """A stand-in for jinja2's `Template(source)` that compiles each distinct source once.
+
+    A compiled template renders the same text as a fresh one, whatever it rendered before:
+    >>> from jinja2 import Template
+    >>> make = memoized_templates(Template)
+    >>> [make("{{ component }} changed").render(component=c) for c in ("Button", "Textbox")]
+    ['Button changed', 'Textbox changed']
+    >>> make("x {{ a }}") is make("x {{ a }}"), make.compiled
+    (True, 2)
+    """
+    cache: dict = {}
+
+    def Template(source, *args, **kwargs):  # noqa: N802 - stands in for a class
+        if args or kwargs or not isinstance(source, str):
+            return template_class(source, *args, **kwargs)
+        compiled = cache.get(source)
+        if compiled is None:
+            compiled = cache[source] = template_class(source)
+            Template.compiled = len(cache)
+        return compiled
+
+    Template.compiled = 0
+    return Template
+
+
+class _ImportHook(importlib.abc.MetaPathFinder):
+    """Finds gradio.component_meta like the normal path finder, and adjusts Gradio once it is
+    executed; `undo()` puts back what is only meant to last for the import."""
+
+    def __init__(self):
+        self._restore: list[tuple[object, str, object]] = []
 
     def find_spec(self, fullname, path, target=None):
         if fullname != STUB_MODULE:
@@ -65,12 +99,12 @@ class _StubHook(importlib.abc.MetaPathFinder):
         loader = getattr(spec, "loader", None)
         if loader is None or not hasattr(loader, "exec_module"):
             return spec
-        execute = loader.exec_module
+        execute, adjust = loader.exec_module, self._adjust
 
         class Loader(type(loader)):  # the same loader, one step more after executing the module
             def exec_module(self, module):
                 execute(module)
-                _skip_stub_rewrite(module)
+                adjust(module)
 
         try:
             loader.__class__ = Loader
@@ -78,9 +112,25 @@ class _StubHook(importlib.abc.MetaPathFinder):
             pass
         return spec
 
+    def _adjust(self, component_meta) -> None:
+        _skip_stub_rewrite(component_meta)
+        events = sys.modules.get("gradio.events")  # component_meta imports it first
+        try:
+            import jinja2
+        except ImportError:
+            return
+        if events is not None and getattr(events, "Template", None) is jinja2.Template:
+            self._restore.append((events, "Template", jinja2.Template))
+            events.Template = memoized_templates(jinja2.Template)
+
+    def undo(self) -> None:
+        for module, name, value in reversed(self._restore):
+            setattr(module, name, value)
+        self._restore.clear()
+
 
 def import_gradio():
-    """`import gradio`, minus the stub rewrite and IPython (see the module docstring); the module.
+    """`import gradio` without the work above (see the module docstring); the module.
 
     Already imported (a notebook, a test) or QA_GRADIO_PLAIN_IMPORT set: the plain import.
     """
@@ -90,12 +140,13 @@ def import_gradio():
     blocked = "IPython" not in sys.modules
     if blocked:
         sys.modules["IPython"] = None
-    hook = _StubHook()
+    hook = _ImportHook()
     sys.meta_path.insert(0, hook)
     try:
         import gradio
     finally:
         sys.meta_path.remove(hook)
+        hook.undo()
         if blocked and "IPython" in sys.modules and sys.modules["IPython"] is None:
             del sys.modules["IPython"]
     return gradio

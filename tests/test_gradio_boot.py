@@ -19,8 +19,15 @@ PROBE = r"""
 import json, sys
 from qa.gradio_boot import import_gradio, not_a_notebook
 gr = import_gradio()
-import gradio.blocks_events, gradio.component_meta, gradio.utils
+import hashlib, inspect, jinja2
+import gradio.blocks_events, gradio.component_meta, gradio.events, gradio.utils
+docs = hashlib.sha256()  # every event docstring of every component, as Gradio wrote it
+for name, cls in sorted(vars(gradio.components).items()):
+    if inspect.isclass(cls) and issubclass(cls, gradio.components.Component):
+        for event in getattr(cls, "EVENTS", []):
+            docs.update(f"{name}.{event}:{getattr(cls, str(event)).__doc__}\n".encode())
 after_import = {"stubs_skipped": hasattr(gradio.component_meta.create_or_modify_pyi, "original"),
+                "template_restored": gradio.events.Template is jinja2.Template, "docs": docs.hexdigest(),
                 "blocks_events_too": gradio.blocks_events.create_or_modify_pyi is gradio.component_meta.create_or_modify_pyi,
                 "ipython_loaded": sys.modules.get("IPython") is not None,
                 "ipython_blocked": "IPython" in sys.modules and sys.modules["IPython"] is None}
@@ -44,16 +51,17 @@ def probe(**env) -> dict:
 
 def test_gradio_imports_without_stub_rewrite_or_ipython_and_still_builds_a_page():
     got = probe()
-    assert got["stubs_skipped"] and got["blocks_events_too"]
+    assert got["stubs_skipped"] and got["blocks_events_too"] and got["template_restored"]
     assert not got["ipython_loaded"] and not got["ipython_blocked"]  # blocked during the import only
     assert got["notebook_blocked"] and got["colab"] is False and got["ipython"] is False
     assert not got["ipython_loaded_at_launch_checks"]
     assert got["hook_left"] == []
 
 
-def test_the_plain_import_is_one_variable_away():
-    got = probe(QA_GRADIO_PLAIN_IMPORT="1")
-    assert not got["stubs_skipped"]
+def test_the_plain_import_is_one_variable_away_and_writes_the_same_docstrings():
+    plain, booted = probe(QA_GRADIO_PLAIN_IMPORT="1"), probe()
+    assert not plain["stubs_skipped"]
+    assert booted["docs"] == plain["docs"]  # the memoized templates render what fresh ones do
 
 
 def test_an_unknown_stub_writer_is_left_alone():
