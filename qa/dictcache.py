@@ -8,7 +8,8 @@ the 2-core dev VM), and builds the second at `import jieba.posseg` by parsing di
 (~0.2 s). `load(index_dir)` builds both dicts, equal and in the same order, from one file
 `<index_dir>/jieba-dict.cache` laid out in columns — every word in one newline-joined string, the
 frequencies as one int64 array, the tagged words as positions into the words and the tags as
-indices into the tag names — in about a third of the time (README, "Launch to first answer").
+indices into the tag names — in 0.34 s of CPU instead of jieba's 0.83 s (both dicts, median of 3,
+`time.process_time()` around the load, on the loaded dev VM).
 
 Safety:
 - The cache is keyed by a hash of the dictionary file jieba reads, jieba's version, Python's and
