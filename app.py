@@ -24,7 +24,9 @@ import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import gradio as gr  # noqa: E402
+from qa.gradio_boot import import_gradio, not_a_notebook  # noqa: E402
+
+gr = import_gradio()  # `import gradio` without its type-stub rewrite, ~half its time (qa/gradio_boot.py)
 
 from app_eval import build_eval_tab, wire_feedback  # noqa: E402
 from qa import Engine  # noqa: E402
@@ -327,6 +329,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    not_a_notebook()  # a served app: launch's notebook checks need not import IPython
     from qa.embed import UnknownEmbedder, check_spec
     try:
         args.embedder = check_spec(args.embedder)  # a typo is refused before the index is touched

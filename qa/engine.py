@@ -22,7 +22,7 @@ from .corpus import Corpus, home_words as _home_words, load_corpus
 from .embed import EmbedderError, UnknownEmbedder, make_embedder
 from .errors import QuestionError
 from . import answer as compose
-from . import context
+from . import context, dictcache
 from .intents import Situation, decide
 from .outline import Outline
 from .question import check_top_k, clean_question, strip_tags
@@ -96,6 +96,7 @@ class Engine:
         corpus = load_corpus(Path(corpus_dir))
         for warning in corpus.warnings:
             _say(log, f"warning: {warning}")
+        dictcache.load(index_dir, log)  # jieba's dictionary from the index's cache: ~0.5 s sooner
         try:
             embedder = make_embedder(embedder_spec)
         except UnknownEmbedder:

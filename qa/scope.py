@@ -13,8 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import jieba.posseg
 from pypinyin import lazy_pinyin
+
+
+def _posseg():
+    """jieba's tagger, imported at first use: qa.dictcache can give it its table from the index's
+    cache first (importing it parses jieba's dictionary again otherwise)."""
+    import jieba.posseg
+    return jieba.posseg
+
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 PERIOD = re.compile(r"十[一二三四五六七八九]五")
@@ -94,7 +101,7 @@ class Scope:
                 return f"{word} is not mentioned in the plan"
         for name in self._names_in(question):  # 规划里省金融办: 里省 is no place
             question = question.replace(name, " ")
-        for word in jieba.posseg.lcut(question):
+        for word in _posseg().lcut(question):
             if word.flag in ("ns", "nt", "nr") and len(word.word) >= 2 and word.word not in self.text \
                     and word.word not in self.names:
                 return f"{word.word} is not mentioned in the plan"
@@ -112,11 +119,11 @@ class Scope:
         if self._syllables is None:
             every_han = "".join(chr(c) for c in range(0x4E00, 0x9FA6))  # ~0.1 s, once
             self._syllables = {s for s in lazy_pinyin(every_han) if s.isalpha()}
-            tags = jieba.posseg.dt.word_tag_tab  # the general dictionary's part-of-speech tags
+            tags = _posseg().dt.word_tag_tab  # the general dictionary's part-of-speech tags
             if self.vocabulary is not None:
                 places = {w for w in self.vocabulary if tags.get(w) == "ns"}
             else:
-                places = {w.word for w in jieba.posseg.cut(self.text) if w.flag == "ns"}
+                places = {w.word for w in _posseg().cut(self.text) if w.flag == "ns"}
             self._places = set()
             for p in places:
                 for name in (p, p[:-1] if p[-1:] in "省市县区州" and len(p) > 2 else p):

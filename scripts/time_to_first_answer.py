@@ -5,6 +5,9 @@ Each run starts app.py on a free loopback port, polls until the server answers, 
 question through gradio_client (/ask) and stops the server. By default the existing index is
 used (a user's normal start); --fresh-index gives every run an empty index folder, so the time
 includes building it (embedding every clause).
+On a shared machine the wall time depends on what else runs, so each run also reports the CPU
+seconds the app process had used by its first answer (`app_cpu_s`, from /proc: what the launch
+itself costs, whoever else runs) and the 1-minute load average when it started (`load_1min`).
 
 Example: python scripts/time_to_first_answer.py --runs 3
 """
@@ -37,6 +40,23 @@ def rss_mb(pid: int) -> float:
     return round(kb / 1024, 1)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used, from /proc (Linux); None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -52,6 +72,7 @@ def one_run(index: str, corpus: str, embedder: str | None, timeout: float) -> di
     if embedder:
         cmd += ["--embedder", embedder]
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False")
+    load = load_average()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             stdin=subprocess.DEVNULL, env=env)
@@ -69,13 +90,14 @@ def one_run(index: str, corpus: str, embedder: str | None, timeout: float) -> di
                 time.sleep(0.1)
         answer = Client(url, verbose=False).predict(QUESTION, 5, "", api_name="/ask")
         first = time.perf_counter()
+        cpu = cpu_seconds(proc.pid)
         if not answer.get("found"):
             raise RuntimeError(f"unexpected answer: {answer}")
         client = Client(url, verbose=False)
         for n in range(RSS_ANSWERS):  # the memory a user sees once the app has been used a little
             client.predict(RSS_QUESTIONS[n % len(RSS_QUESTIONS)], 5, "", api_name="/ask")
         return {"serving_s": round(serving - start, 2), "first_answer_s": round(first - start, 2),
-                "rss_mb": rss_mb(proc.pid)}
+                "app_cpu_s": cpu, "load_1min": load, "rss_mb": rss_mb(proc.pid)}
     finally:
         proc.terminate()
         try:
@@ -99,11 +121,13 @@ def main(argv=None) -> int:
         with tempfile.TemporaryDirectory(prefix="ttfa-index-") as tmp:
             index = tmp if args.fresh_index else args.index
             result = one_run(index, args.corpus, args.embedder, args.timeout)
-        print(f"run {n + 1}: serving after {result['serving_s']} s, first answer after {result['first_answer_s']} s, "
+        print(f"run {n + 1}: serving after {result['serving_s']} s, first answer after {result['first_answer_s']} s "
+              f"(app CPU {result['app_cpu_s']} s, load {result['load_1min']}), "
               f"RSS after {RSS_ANSWERS} more answers {result['rss_mb']} MB", file=sys.stderr)
         runs.append(result)
     summary = {"runs": runs, "median_first_answer_s": statistics.median(r["first_answer_s"] for r in runs),
                "median_serving_s": statistics.median(r["serving_s"] for r in runs),
+               "median_app_cpu_s": statistics.median(r["app_cpu_s"] or 0.0 for r in runs),
                "median_rss_mb": statistics.median(r["rss_mb"] for r in runs),
                "fresh_index": args.fresh_index, "cpus": os.cpu_count()}
     print(json.dumps(summary, ensure_ascii=False))
