@@ -97,7 +97,8 @@ def contents(container: Clause, children: list[Clause]) -> Clause:
 def overview_answer(question: str, container: Clause, children: list[Clause], k: int) -> Answer:
     hits = [Hit(contents(container, children), 1.0)] + [Hit(c, 0.9) for c in children[: max(0, k - 1)]]
     listing = "；".join(citation(c) for c in children)
-    text = f"规划{citation(container)}包括：{listing}。"
+    whole = container.kind == "document"   # the whole document: its parts
+    text = f"规划共 {len(children)} 部分：{listing}。" if whole else f"规划{citation(container)}包括：{listing}。"
     return Answer(question, True, "overview", text, (), None, tuple(hits))
 
 

@@ -147,6 +147,11 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.entries)
 
+    @property
+    def names(self) -> dict[str, tuple[str, ...]]:
+        """doc id → every name a question may call it by (title, number, abbreviations, subject words)."""
+        return {d: tuple(n for n in (e.title, e.number, *self._names[d]) if n) for d, e in self.entries.items()}
+
     def title(self, doc_id: str) -> str:
         e = self.entries.get(doc_id)
         return e.title if e else ""

@@ -197,7 +197,7 @@ class Engine:
         situation = Situation(q, top_k, self.retriever.mask(office, part, docs),
                               self.settings, library, self.retriever, self.offices, self.segmenter, self.scope,
                               self._indicator_names, self._own_periods, named, self.doc_outlines,
-                              self.doc_scopes, self._issuers)
+                              self.doc_scopes, self._issuers, self.catalogue.names)
         name, result = decide(situation)
         return result if result.decision is not None else replace(result, decision=Decision(name))
 

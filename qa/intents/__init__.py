@@ -51,6 +51,7 @@ class Situation:
     doc_outlines: dict = field(default_factory=dict)   # doc id → its own Outline (libraries of 2+)
     doc_scopes: dict = field(default_factory=dict)     # doc id → its own Scope (libraries of 2+)
     issuers: dict = field(default_factory=dict)        # doc id → its issuer (国务院办公厅 …)
+    doc_names: dict = field(default_factory=dict)      # doc id → the names it goes by (number, abbreviations…)
 
     @cached_property
     def outline(self):

@@ -46,7 +46,7 @@ def container_asked(s) -> Clause | None:
         return None
     best = outline.heading_in(text)
     if best is None:
-        return None
+        return whole_document(s)
     head = best.title[:4]
     n = ordinal(text[text.find(head):] if head in text else text)
     if n is not None and best.has_children:
@@ -56,12 +56,33 @@ def container_asked(s) -> Clause | None:
     return best
 
 
+def whole_document(s) -> Clause | None:
+    """"What does this document say?" about one document of a library that the question names
+    (by number, title or abbreviation) with no topic of its own: the document itself, whose
+    contents are its parts."""
+    if not s.doc_outlines or len(s.library_docs) != 1 or not s.library.parts:
+        return None
+    doc = s.library_docs[0]
+    title = s.library.titles.get(doc, doc)
+    rest = s.q.text
+    for name in sorted(s.doc_names.get(doc, ()), key=len, reverse=True):
+        rest = rest.replace(name, " ")
+    if [t for t in s.segmenter.tokens(rest) if len(t) > 1 and t in s.retriever.bm25.vocab and t not in _ASKING]:
+        return None
+    return Clause(f"{doc}:", doc, (title,), title, title, kind="document", has_children=True)
+
+
+_ASKING = frozenset(("主要", "内容", "讲", "说", "哪些", "方面", "文件", "措施", "意见", "通知", "方案", "规划"))
+
+
 def answer(s) -> Answer | None:
     if s.asks_department:
         return None
     container = container_asked(s)
     if container is None:
         return None
+    if container.kind == "document":
+        return compose.overview_answer(s.q.raw, container, list(s.library.parts), s.k)
     if container.has_children:
         return compose.overview_answer(s.q.raw, container, s.outline.children(container), s.k)
     rest = [h for h in s.hits(s.candidates, s.k) if h.clause.id != container.id]
