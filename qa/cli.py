@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     talk.add_argument("--dialogues", default=None, metavar="FILE",
                       help=f"also score the follow-up dialogues of FILE (default: {DEFAULT_DIALOGUES}, when it exists)")
     talk.add_argument("--no-dialogues", action="store_true", help="do not score follow-up dialogues")
+    ev.add_argument("--no-library", action="store_true",
+                    help="leave out the library section (the corpus's library/ folder and eval/library/*.jsonl)")
     command("dict", "regenerate corpus/userdict.txt from the corpus")
     docs = command("docs", "list the documents: title, number, date and clause counts")
     docs.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -187,7 +189,7 @@ def _run(args) -> int:
         from .evaluate import run_eval
         report = args.report or (DEFAULT_REPORT if args.write_report else None)
         return run_eval(_engine(args), Path(args.questions or DEFAULT_QUESTIONS), None if report is None else Path(report),
-                        args.calibrate, do_sweep=args.sweep, dialogues=_dialogues(args))
+                        args.calibrate, do_sweep=args.sweep, dialogues=_dialogues(args), library=_library(args))
     if args.command == "dict":
         from .corpus import load_corpus
         from .userdict import generate
@@ -210,6 +212,17 @@ def _run(args) -> int:
         from .bench import run_bench
         return run_bench(args)
     return EXIT_USAGE
+
+
+def _library(args):
+    """(engine, spec) over the corpus plus its library/ folder for `eval`, or None (no library
+    folder, or --no-library); its index is built beside the main one (<index>-library)."""
+    from .libeval import library_spec
+    spec = None if args.no_library else library_spec(args.corpus)
+    if spec is None:
+        return None
+    from .engine import Engine
+    return Engine.open(spec, f"{str(args.index).rstrip('/')}-library", args.embedder, log=sys.stderr), spec
 
 
 def _dialogues(args) -> Path | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import dialogues as dlg
 from .engine import Engine
+from .libeval import library_section
 from .settings import Settings
 
 
@@ -156,7 +157,7 @@ def _fmt(value) -> str:
 
 
 def run_eval(engine: Engine, questions: Path, report: Path | None = None, do_calibrate: bool = False,
-             out=sys.stdout, do_sweep: bool = False, dialogues: Path | None = None) -> int:
+             out=sys.stdout, do_sweep: bool = False, dialogues: Path | None = None, library=None) -> int:
     """Score every configuration on the question set and print the report to `out`.
 
     The report (markdown: tables, per-intent figures, the full system's errors) is written to a
@@ -165,7 +166,8 @@ def run_eval(engine: Engine, questions: Path, report: Path | None = None, do_cal
     Usage: run_eval(engine, Path("eval/questions.jsonl")) prints and writes nothing;
     run_eval(engine, Path("eval/questions.jsonl"), Path("eval/REPORT.md")) also writes the file.
     `dialogues` (a JSON Lines file of follow-up dialogues, see qa/dialogues.py) adds a "Dialogues"
-    section scored on the full system; None leaves it out.
+    section scored on the full system; None leaves it out. `library` (an engine over the corpus
+    plus its library of documents, and its spec) adds "The library" (qa/libeval.py).
     """
     items = load_questions(questions)
     conversations = dlg.load_dialogues(Path(dialogues)) if dialogues is not None else None
@@ -224,7 +226,8 @@ def run_eval(engine: Engine, questions: Path, report: Path | None = None, do_cal
         + table + "\n\n## Full system by intent\n\n" + "\n".join(per_lines)
         + (f"\n\n## Fusion sweep (`python -m qa eval --sweep`)\n\n{sweep_table}" if sweep_table else "")
         + "\n\n## Errors of the full system\n\n" + ("\n".join(misses) or "none") + "\n"
-        + (f"\n{dialogue_section}" if dialogue_section else ""))
+        + (f"\n{dialogue_section}" if dialogue_section else "")
+        + (f"\n{library_section(library[0], items, full_answers, library[1])}" if library else ""))
     print(text, file=out, end="")
     if report is not None:
         report = Path(report)
