@@ -23,7 +23,7 @@ from .records import Clause, Document
 # collective actors of the genre: levels of government and "the X administrative departments"
 COLLECTIVE = re.compile(
     r"(?:各省[(（]区、市[)）]|各省、自治区、直辖市|地方各级|各级|各省级|各有关|县级以上地方各级|县级以上地方|有关)?人民政府"
-    r"|[\u4e00-\u9fff]{2,8}(?:行政部门|主管部门)")
+    r"|[\u4e00-\u9fff]{2,8}(?:行政部门|主管部门)|(?:各级|地方)?(?:(?![与和及各有相关的在对向由把将并要发挥加强等其他])[\u4e00-\u9fff]){2,4}(?:管理|监管)?部门")
 _LEADING = re.compile(r"^(?:会同|配合|指导|支持|督促|推动|推进|组织|发展|加强|建立|负责|完善|落实|鼓励|引导|协调|"
                       r"由|和|与|及|同|在|对|要|将|的|并|把|向|经|从|按|以|、)+")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
@@ -64,13 +64,35 @@ def sentence_offices(text: str, terms, table, issuer: str = "") -> list[str]:
     """
     best, best_score = None, 0.0
     for sentence in _SENTENCE.findall(text):
-        offices = text_offices(sentence, table, issuer)
-        if not offices:
-            continue
-        score = sum(len(t) for t in set(terms) if len(t) > 1 and t in sentence)
-        if score > best_score:
-            best, best_score = offices, score
+        for part in _by_actor(sentence, table, issuer):
+            offices = text_offices(part, table, issuer)
+            if not offices:
+                continue
+            score = sum(len(t) for t in set(terms) if len(t) > 1 and t in part)
+            if score > best_score:
+                best, best_score = offices, score
     return best if best is not None else text_offices(text, table, issuer)
+
+
+def _by_actor(sentence: str, table, issuer: str = "") -> list[str]:
+    """A sentence cut where a comma is followed by an office starting a new task
+    (「市场监管总局要…清单，明确标准，各省人民政府要…」 → two parts), so each office keeps its own task.
+
+    >>> from qa.offices import Office, OfficeTable
+    >>> _by_actor("财政部要设立基金，扩大规模，教育部要培训教师。", OfficeTable([Office("财政部"), Office("教育部")]))
+    ['财政部要设立基金，扩大规模，', '教育部要培训教师。']
+    """
+    pieces = re.split(r"(?<=[，,])", sentence)
+    parts: list[str] = []
+    for piece in pieces:
+        starts = [o for o in text_offices(piece[:12], table, issuer) if piece.lstrip().startswith(o)]
+        if parts and starts:
+            parts.append(piece)
+        elif parts:
+            parts[-1] += piece
+        else:
+            parts.append(piece)
+    return parts
 
 
 def with_text_offices(doc: Document, table) -> Document:
