@@ -36,7 +36,11 @@ def library_spec(corpus) -> str | None:
 
 def same_answer(alone: dict, inside: dict) -> bool:
     """Do two answers say the same thing: found, first clause, offices and value? (The hits after
-    the first may include other documents' clauses.)"""
+    the first may include other documents' clauses; two refusals are the same answer, whichever
+    clause each offers as the nearest reference.)"""
+    if not alone["found"] and not inside["found"]:
+        return True
+
     def essence(a):
         return a["found"], (a["hits"][0]["clause_id"] if a["hits"] else None), list(a["departments"]), a["value"]
     return essence(alone) == essence(inside)
