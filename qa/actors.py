@@ -23,7 +23,35 @@ from .records import Clause, Document
 # collective actors of the genre: levels of government and "the X administrative departments"
 COLLECTIVE = re.compile(
     r"(?:各省[(（]区、市[)）]|各省、自治区、直辖市|地方各级|各级|各省级|各有关|县级以上地方各级|县级以上地方|有关)?人民政府"
-    r"|[\u4e00-\u9fff]{2,8}(?:行政部门|主管部门)|(?:各级|地方)?(?:(?![与和及各有相关的在对向由把将并要发挥加强等其他])[\u4e00-\u9fff]){2,4}(?:管理|监管)?部门")
+    r"|[\u4e00-\u9fff]{2,8}(?:行政部门|主管部门)")
+# "X部门" (各级财政部门, 金融管理部门) only for a sector X the office table knows (财政部 → 财政,
+# 市场监管总局 → 市场监管): 全面推行部门联合…, 大胆探索部门 are no offices
+_OFFICE_SUFFIX = re.compile(r"(?:委员会|总局|管理局|监督管理局|部|委|局|厅|署|办|行|会)$")
+_OFFICE_PREFIX = re.compile(r"^(?:中华人民共和国|国务院|国家|中国|省)")
+_SECTORS: dict[int, re.Pattern | None] = {}
+
+
+def sector_pattern(table) -> re.Pattern | None:
+    """The "X部门" actors of the sectors the office table knows (cached per table).
+
+    >>> from qa.offices import Office, OfficeTable
+    >>> p = sector_pattern(OfficeTable([Office("财政部"), Office("市场监管总局")]))
+    >>> [m.group(1) for m in p.finditer("各级财政部门要会同有关方面；建立市场监管部门牵头的制度；大胆探索部门协同")]
+    ['各级财政部门', '市场监管部门']
+    """
+    key = id(table)
+    if key not in _SECTORS:
+        sectors = set()
+        for office in table.offices.values():
+            for name in (office.name, office.full_name, *office.aliases):
+                core = _OFFICE_PREFIX.sub("", _OFFICE_SUFFIX.sub("", name or ""))
+                if len(core) >= 2 and not core.isascii():
+                    sectors.add(core)
+        _SECTORS[key] = (re.compile("((?:各级|地方|县级以上)?(?:" + "|".join(sorted(map(re.escape, sectors), key=len, reverse=True))
+                                    + r")(?:管理|监管|行政)?部门)(?!联合|之间|间)") if sectors else None)
+    return _SECTORS[key]
+
+
 _LEADING = re.compile(r"^(?:会同|配合|指导|支持|督促|推动|推进|组织|发展|加强|建立|负责|完善|落实|鼓励|引导|协调|"
                       r"由|和|与|及|同|在|对|要|将|的|并|把|向|经|从|按|以|、)+")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
@@ -36,7 +64,8 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
     collective actors; never the document's own issuer (「经国务院同意」 assigns nothing). The
     corpus then names them canonically at the document's level (发展改革委 in a national notice
     is the national one)."""
-    spans = []
+    sectors = sector_pattern(table)
+    spans = [(m.start(1), m.end(1), m.group(1)) for m in sectors.finditer(text)] if sectors else []
     for m in COLLECTIVE.finditer(text):
         name = m.group()
         cut = name.find("国务院") if "国务院" in name else len(name) - len(_LEADING.sub("", name))
