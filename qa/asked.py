@@ -3,7 +3,7 @@
 A question often names a topic a document covers while asking for something it does not give:
 「融资担保基金的规模有多大」, 「比例具体是多少」, 「试点期限是几年」, 「什么时候之前出台」. Topic
 words then match well and only the kind of answer tells the truth, so the kind is read from the
-question's form (money, a rate, a count, a duration, a date, a score) and looked for in the
+question's form (a rate, money, a count, a duration, a date, a score; a rate first: 金额占多少 asks a share) and looked for in the
 clause that would answer: a clause without a figure of that kind cannot answer it. Formulas
 (「…/…×100%」) are definitions, not figures, and do not count.
 
@@ -19,13 +19,13 @@ import re
 
 _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
 KINDS = (
+    ("rate", ("比例", "百分之几", "百分比", "费率", "利率", "贴息", "容错率", "占比", "占多少", "多少%", "权重", "几成",
+              "percent", "percentage", "rate", "ratio", "proportion", "weight"),
+     re.compile(rf"{_NUM}\s*[%％‰]|{_NUM}\s*个?基点|百分之{_NUM}|{_NUM}成|{_NUM}\s*[:：比]\s*{_NUM}|不(?:超过|低于|高于){_NUM}")),
     ("money", ("多少钱", "多少亿元", "多少万元", "多少元", "几亿元", "几万元", "多少块", "金额", "规模有多大", "规模多大", "多大规模",
                "注册资本", "资本金", "补多少", "拨多少", "给多少", "奖多少", "罚多少", "罚款标准", "补贴标准",
                "收费标准", "拨款标准", "资助标准", "how much money", "how much funding", "amount of"),
      re.compile(rf"{_NUM}\s*(?:亿|万|千)?\s*元|元/")),
-    ("rate", ("比例", "百分之几", "百分比", "费率", "利率", "贴息", "容错率", "占比", "多少%", "权重", "几成",
-              "percent", "percentage", "rate", "ratio", "proportion", "weight"),
-     re.compile(rf"{_NUM}\s*[%％‰]|{_NUM}\s*个?基点|百分之{_NUM}|{_NUM}成|{_NUM}\s*[:：比]\s*{_NUM}|不(?:超过|低于|高于){_NUM}")),
     ("score", ("多少分", "几分", "分数线", "合格线", "达标线", "score", "points"),
      re.compile(rf"{_NUM}\s*分")),
     ("duration", ("几年", "多少年", "多久", "多长时间", "期限", "几天", "多少天", "几个月", "多少个月", "时限",
@@ -110,3 +110,29 @@ def figure(kind: str, clause_text: str, terms=()) -> str | None:
         if score > best_score:
             best, best_score = re.sub(r"\s+", "", m.group()), score
     return best
+
+
+def asks_figure(question: str) -> bool:
+    """Does the question ask for some figure (多少, 几, how much/many) without naming its kind?
+
+    >>> asks_figure("生均拨款水平要达到多少？"), asks_figure("主要任务分哪几个方面"), asks_figure("谁负责")
+    (True, False, False)
+    """
+    text = question.lower()
+    for word in _NOT_ASKING:
+        text = text.replace(word, " ")
+    return any(_has(text, c) for c in _FIGURE)
+
+
+def any_figure(clause_text: str, terms=()) -> str | None:
+    """The first figure of any kind the clause gives (rates first, then money, counts, durations,
+    dates, scores), for a question that asks 多少 without saying of what.
+
+    >>> any_figure("生均财政拨款水平达到12000元。", ["拨款"])
+    '12000元'
+    """
+    for kind in ("rate", "money", "count", "duration", "date", "score"):
+        value = figure(kind, clause_text, terms)
+        if value:
+            return value
+    return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import answer as compose
-from ..asked import asked_kind, figure, holds
+from ..asked import any_figure, asked_kind, asks_figure, figure, holds
 from ..records import Answer, Clause, Decision
 
 CHECKED = ("search", "indicator", "overview")
@@ -47,8 +47,11 @@ def check(s, name: str, result: Answer) -> Answer:
             return better
         reason = f"the clause gives no {kind}"
     if reason is None:
-        if kind is not None and result.value is None and result.intent != "department":
-            value = figure(kind, unit_text(top), s.q.tokens)
+        if result.value is None and result.intent not in ("department", "overview") and not s.asks_department:
+            if kind is not None:
+                value = figure(kind, unit_text(top), s.q.tokens)
+            else:
+                value = any_figure(unit_text(top), s.q.tokens) if asks_figure(s.q.lowered) else None
             return replace(result, value=value) if value else result
         return result
     features = dict(result.decision.features) if result.decision else {}
