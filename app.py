@@ -197,7 +197,7 @@ def build_demo(engine: Engine, feedback_path: str = workbench.fb.DEFAULT_PATH,
 
     with gr.Blocks(title="规划问答") as demo:
         gr.HTML(f'<div class="qa-title"><h1>{cards.esc(plan)} 问答</h1>'
-                '<p>用自己的话提问，回答引自规划原文，注明条款位置和责任单位。</p></div>')
+                f'<p>用自己的话提问，回答引自{"规划" if len(titles) == 1 else "文件"}原文，注明条款位置和责任单位。</p></div>')
         with gr.Tabs(selected="chat", overflow_behavior="wrap") as tabs:
             with gr.Tab("问答", id="chat"):
                 conversation = gr.Chatbot(
@@ -237,9 +237,12 @@ def build_demo(engine: Engine, feedback_path: str = workbench.fb.DEFAULT_PATH,
                 gr.HTML(cards.offices_html(offices, {o.name: outline.office_clauses(o.name) for o in offices}, titles),
                         elem_id="qa-offices")
             with gr.Tab("主要指标", id="indicators"):
-                gr.HTML(indicator_cards.indicators_table_html(indicators), elem_id="qa-indicator-table")
-                gr.Markdown(indicator_cards.chart_caption(indicators))
-                gr.HTML(indicator_cards.indicators_chart_svg(indicators), elem_id="qa-indicator-chart")
+                if len(titles) > 1:   # a library: each document's indicators apart, under its title
+                    gr.HTML(indicator_cards.indicators_by_document_html(indicators, titles), elem_id="qa-indicator-table")
+                else:
+                    gr.HTML(indicator_cards.indicators_table_html(indicators), elem_id="qa-indicator-table")
+                    gr.Markdown(indicator_cards.chart_caption(indicators))
+                    gr.HTML(indicator_cards.indicators_chart_svg(indicators), elem_id="qa-indicator-chart")
             evaluate = build_eval_tab(engine, feedback_path, curated_path, BUILTIN_SETS, ENGINE_QUEUE, index_dir)
 
         # Each handler is a closure over the engine so Gradio sees a plain signature.

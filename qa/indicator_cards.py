@@ -34,6 +34,23 @@ def indicators_table_html(rows: Sequence[Clause]) -> str:
             f'</thead><tbody>{body}</tbody></table></div>')
 
 
+def indicators_by_document_html(rows: Sequence[Clause], titles) -> str:
+    """In a library, one table per document that has indicators, under its title (each with its
+    own columns: a plan's years, an indicator list's 计算方法 and 指标来源), each with its chart
+    when its columns are years; one document: the table alone, as before."""
+    docs = list(dict.fromkeys(r.doc_id for r in rows))
+    if len(titles) < 2 or len(docs) < 1:
+        return indicators_table_html(rows)
+    parts = []
+    for doc in docs:
+        own = [r for r in rows if r.doc_id == doc]
+        parts.append(f'<h3 class="qa-doc-heading">《{esc(titles.get(doc, doc))}》</h3>' + indicators_table_html(own))
+        years, _ = indicator_years(own)
+        if years:
+            parts.append(f"<p>{esc(chart_caption(own))}</p>" + indicators_chart_svg(own))
+    return "".join(parts)
+
+
 def _column_label(column: str) -> str:
     return f"{column}年" if column.isdigit() else column
 
