@@ -18,7 +18,8 @@ from .cues import has_any
 
 OVERVIEW_CUES = ("有哪些", "包括", "哪几", "哪些方面", "主要内容", "概况", "概述", "总体", "整体", "是什么",
                  "什么样", "讲了什么", "讲什么", "说了什么", "内容", "what are", "overview", "summary",
-                 "summar", "list", "main", "what is", "outline")
+                 "summar", "list", "main", "what is", "outline", "说了啥", "讲了啥", "讲啥", "说啥", "都有啥", "有啥",
+                 "包括啥", "啥内容", "都说了", "都讲了")
 PREAMBLE_CUES = ("前言", "序言", "引言", "开头", "开篇", "第一段", "依据什么", "根据什么", "依据哪些",
                  "为什么制定", "制定依据", "preamble", "introduction", "opening", "based on", "basis")
 ORDINAL = re.compile(rf"第([{CN_NUM}]+|\d+)(?:条|项|点|个)")
