@@ -45,7 +45,7 @@ def container_asked(s) -> Clause | None:
         return outline.preamble
     if not has_any(spaced, OVERVIEW_CUES) and not ORDINAL.search(text):
         return None
-    best = outline.heading_in(text)
+    best = outline.heading_in(text) or heading_by_words(s)
     if best is None:
         return whole_document(s)
     head = best.title[:4]
@@ -54,6 +54,34 @@ def container_asked(s) -> Clause | None:
         kids = outline.children(best)
         if 1 <= n <= len(kids):
             return kids[n - 1]
+    return best
+
+
+_TITLE_WORDS: dict[str, tuple[str, ...]] = {}
+MIN_SHARED = 2          # words a question must share with a heading it names in other words
+MIN_HEADING_SHARE = 0.5  # and the share of the heading's term weight they carry
+
+
+def heading_by_words(s) -> Clause | None:
+    """The heading a question names in its own order of words (财税方面有哪些激励 → 强化财税正向激励):
+    the heading with children whose title words the question holds most of, by term weight —
+    at least MIN_SHARED words and MIN_HEADING_SHARE of the title's weight."""
+    asked = {t for t in s.q.tokens if len(t) > 1}
+    best, best_key = None, (0.0, 0)
+    for h in s.outline.headings:
+        if not h.has_children:
+            continue
+        words = _TITLE_WORDS.get(h.id)
+        if words is None:
+            words = _TITLE_WORDS[h.id] = tuple(dict.fromkeys(t for t in s.segmenter.tokens(h.title) if len(t) > 1))
+        shared = [w for w in words if w in asked]
+        if len(shared) < MIN_SHARED:
+            continue
+        weight = {w: s.retriever.term_weight(w, s.settings) for w in words}
+        share = sum(weight[w] for w in shared) / (sum(weight.values()) or 1.0)
+        key = (share, len(shared))
+        if share >= MIN_HEADING_SHARE and key > best_key:
+            best, best_key = h, key
     return best
 
 
