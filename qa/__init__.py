@@ -24,7 +24,13 @@ import os
 if "OMP_WAIT_POLICY" not in os.environ:
     os.environ.setdefault("GOMP_SPINCOUNT", "1000")
 
-import jieba
+import warnings
+
+# Milvus Lite 2.5 needs pkg_resources, so requirements pin setuptools<81, whose pkg_resources warns
+# at import; jieba imports it too: one deprecation line on every start is not for the user
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+
+import jieba  # noqa: E402
 
 jieba.setLogLevel(logging.WARNING)
 

@@ -51,7 +51,7 @@ def _turns(history) -> tuple[str, ...]:
 
 class Engine:
     def __init__(self, corpus: Corpus, built: Built, embedder, settings: Settings = Settings(), log=None,
-                 segmenter=None):
+                 segmenter=None, retriever=None):
         self.corpus = corpus
         self.settings = settings
         self.embedder = embedder if built.dense is not None else None
@@ -60,7 +60,8 @@ class Engine:
         self.offices = corpus.offices
         self.log = log
         self.outline = Outline(built.clauses, {d.doc_id: d.title for d in corpus.documents})
-        self.retriever = Retriever([built.clauses[i] for i in built.searchable], built.bm25, built.dense)
+        # a backend other than local brings its own retriever (qa/backends): same maths, its search
+        self.retriever = retriever or Retriever([built.clauses[i] for i in built.searchable], built.bm25, built.dense)
         corpus_text = "".join(c.text for c in built.clauses)
         self.typos = PinyinCorrector(self.segmenter.user_words, corpus_text)
         english_names = [n for o in self.offices.offices.values() for n in o.english]
@@ -79,8 +80,9 @@ class Engine:
     # ---------------------------------------------------------------- construction
     @classmethod
     def open(cls, corpus_dir="corpus", index_dir="index", embedder_spec: str | None = None,
-             settings: Settings = Settings(), log=sys.stderr, rebuild: bool = False) -> "Engine":
-        """Load the index, rebuilding it (with one line of explanation) when it is stale."""
+             settings: Settings = Settings(), log=sys.stderr, rebuild: bool = False, backend=None) -> "Engine":
+        """Load the index, rebuilding it (with one line of explanation) when it is stale; with a
+        Milvus `backend` (qa.backends.Backend), also publish it there when Milvus lacks this build."""
         corpus = load_corpus(Path(corpus_dir))
         for warning in corpus.warnings:
             _say(log, f"warning: {warning}")
@@ -99,7 +101,11 @@ class Engine:
                 _say(log, f"index: {exc}; rebuilding")
         if built is None:
             built = build(corpus, Path(index_dir), embedder, segmenter, stream=log)
-        return cls(corpus, built, embedder, settings, log, segmenter)
+        retriever = None
+        if backend is not None and not backend.is_local:
+            from .backends.remote import attach
+            retriever = attach(backend, built, Path(index_dir), log, rebuild)
+        return cls(corpus, built, embedder, settings, log, segmenter, retriever)
 
     def with_settings(self, settings: Settings) -> "Engine":
         """The same engine (same index, no copy) deciding with other settings."""

@@ -7,7 +7,8 @@ in qa/messages.py; the CLI and the app render the same code in the user's langua
 Codes (params): question.not_text, question.wrong_encoding, question.empty, question.no_content,
 question.too_long (length, limit), question.bad_top_k, question.unknown_office (office);
 corpus.missing_folder (folder), corpus.no_documents (folder, details); embedder.unknown (spec),
-embedder.cannot_load (spec, reason).
+embedder.cannot_load (spec, reason);
+backend.unknown (spec), backend.unreachable (uri, reason), backend.auth (uri), backend.unavailable.
 """
 from __future__ import annotations
 

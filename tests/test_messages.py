@@ -23,9 +23,13 @@ CODES = {
     "corpus.no_documents": {"folder", "details"},
     "embedder.unknown": {"spec"},
     "embedder.cannot_load": {"spec", "reason"},
+    "backend.unknown": {"spec"},
+    "backend.unreachable": {"uri", "reason"},
+    "backend.auth": {"uri"},
+    "backend.unavailable": set(),
 }
 SAMPLE = {"length": 612, "limit": 500, "office": "省宇宙局", "folder": "/data/plans",
-          "details": "a.txt: not UTF-8", "spec": "bogus", "reason": "no engine binary"}
+          "details": "a.txt: not UTF-8", "spec": "bogus", "reason": "no engine binary", "uri": "http://127.0.0.1:1"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
