@@ -3,9 +3,10 @@
 Why a subclass: the maths stays in qa/retrieval.py (`fuse`, coverage, the not-found evidence) and
 is shared; only where the candidates and their scores come from changes. Per question: the best
 `candidates` rows by BM25 (sparse inner product with the question's term counts: the project's
-own BM25 score) and by dense similarity (FLAT, exact), both under the filter expression; their
-union is fetched once and both scores recomputed from the stored rows, exactly as the local
-backend scores every candidate on both sides; then the shared `fuse`.
+own BM25 score) and by dense similarity (FLAT, exact), both under the filter expression; then
+each side scores the other side's candidates by a search limited to those rows (Milvus computes
+the scores where the vectors are; none crosses the network), so every candidate has both scores,
+as in the local backend; then the shared `fuse`.
 
 The one figure Milvus cannot give is the fusion's floor, the median dense score of every clause a
 filter allows. It is taken over a fixed sample of at most `POOL_SAMPLE` clause vectors read once
@@ -27,7 +28,6 @@ from ..retrieval import Retriever, fuse
 from .filters import Filter, expression, keeps
 
 POOL_SAMPLE = 4096
-VECTOR_CACHE = 4096
 
 
 def _counts(vocab: dict[str, int], tokens) -> dict[int, float]:
@@ -41,7 +41,6 @@ class MilvusRetriever(Retriever):
         self.store = store
         self.collection = collection
         self.dim = dim
-        self._vectors: dict[int, np.ndarray] = {}
         self._pool_positions, self._pool = self._read_pool() if dim else (np.zeros(0, np.int64), None)
 
     def _read_pool(self):
@@ -63,21 +62,24 @@ class MilvusRetriever(Retriever):
         use_bm25 = settings.mode != "dense"
         n = settings.candidates
         query = _counts(self.bm25.vocab, tokens)
-        found = set(self.store.search(self.collection, "bm25", query, expr, n)) if use_bm25 else set()
-        if use_dense:
-            found |= set(self.store.search(self.collection, "dense", np.asarray(vector, np.float32).tolist(), expr, n))
+        q = np.asarray(vector, np.float32) if use_dense else None
+        bm = self.store.search(self.collection, "bm25", query, expr, n) if use_bm25 else {}
+        dn = self.store.search(self.collection, "dense", q.tolist(), expr, n) if use_dense else {}
+        found = set(bm) | set(dn)
         if len(found) < n and not use_dense:  # as the local ranking: fewer matches than n → every allowed clause
             found |= set(self._allowed_positions(expr, n))
         if not found:
             return []
         cand = np.array(sorted(found), dtype=np.int64)
-        rows = self.store.fetch(self.collection, cand.tolist(), fields=("dense", "bm25") if use_dense else ("bm25",))
-        bm = np.array([sum(w * float(rows[p]["bm25"].get(j, 0.0)) for j, w in query.items()) for p in cand.tolist()])
+        # each side's score for the other side's candidates: a search limited to those rows, so
+        # Milvus computes them where the vectors are (no vector crosses the network)
         if use_dense:
-            q = np.asarray(vector, np.float32)
-            vecs = np.array([rows[p]["dense"] for p in cand.tolist()], dtype=np.float32)
-            self._remember(cand, vecs)
-            dn = vecs @ q
+            dn.update(self._scores_of("dense", q.tolist(), [p for p in cand.tolist() if p not in dn]))
+            self._remember(vector, dn)
+        if use_bm25:
+            bm.update(self._scores_of("bm25", query, [p for p in cand.tolist() if p not in bm]))
+        bm = np.array([bm.get(p, 0.0) for p in cand.tolist()], dtype=np.float64)
+        dn = np.array([dn.get(p, 0.0) for p in cand.tolist()], dtype=np.float64)
         if not use_dense:
             fused = bm
         elif not use_bm25:
@@ -100,20 +102,24 @@ class MilvusRetriever(Retriever):
                          for c in (self.clauses[int(p)] for p in self._pool_positions)])
         return self._pool[keep] @ np.asarray(vector, np.float32)
 
-    def _remember(self, positions, vectors) -> None:
-        if len(self._vectors) + len(positions) > VECTOR_CACHE:
-            self._vectors.clear()
-        for p, v in zip(positions.tolist(), vectors):
-            self._vectors[p] = v
+    def _scores_of(self, field: str, query, positions: list[int]) -> dict[int, float]:
+        if not positions or (field == "bm25" and not query):
+            return {}
+        return self.store.search(self.collection, field, query, f"pos in {positions}", len(positions))
+
+    def _remember(self, vector, scores: dict[int, float]) -> None:
+        """The dense scores of the last ranking, for `similarity` of its top clause."""
+        self._last = (np.asarray(vector, np.float32).tobytes(), dict(scores))
 
     def similarity(self, position: int, vector) -> float | None:
         if vector is None or self.dim is None:
             return None
-        v = self._vectors.get(int(position))
-        if v is None:
-            row = self.store.fetch(self.collection, [int(position)], fields=("dense",))[int(position)]
-            v = np.asarray(row["dense"], np.float32)
-        return float(v @ np.asarray(vector, np.float32))
+        key = np.asarray(vector, np.float32).tobytes()
+        last = getattr(self, "_last", None)
+        if last is not None and last[0] == key and int(position) in last[1]:
+            return float(last[1][int(position)])
+        got = self._scores_of("dense", np.frombuffer(key, np.float32).tolist(), [int(position)])
+        return float(got.get(int(position), 0.0))
 
 
 def published_manifest(manifest: dict) -> dict:
@@ -143,5 +149,18 @@ def attach(backend, built, index_dir, log=None, rebuild: bool = False, before_sw
         vectors = None if built.dense is None else np.asarray(built.dense.vectors, np.float32)
         store.publish(clauses, built.bm25, vectors, want, log, before_switch=before_switch)
         live = store.live()
-    dim = None if built.dense is None else int(built.dense.vectors.shape[1]) if len(clauses) else None
+    dim = None if built.dense is None or not len(clauses) else int(built.dense.vectors.shape[1])
+    if built.dense is not None:  # the vectors are Milvus's now: this process keeps no copy
+        built.dense = InMilvus(dim)
     return MilvusRetriever(clauses, built.bm25, store, live[0], dim)
+
+
+class InMilvus:
+    """Stands for the dense index where the engine asks only whether there is one: the vectors
+    live in Milvus, so the process serving questions holds none of them."""
+
+    exact = True
+    vectors = None
+
+    def __init__(self, dim: int | None):
+        self.dim = dim

@@ -205,7 +205,7 @@ def serve_worker(cfg: dict) -> dict:
 
 def measure_scale(size: int, corpus_dir: Path, spec: str, basis: Path, questions: list[dict],
                   probe_questions: list[str], work: Path, repeats: int, heavy: int, seed: int,
-                  change: bool, probe: bool, isolate: bool, log) -> dict:
+                  change: bool, probe: bool, isolate: bool, log, backend=None) -> dict:
     """Build then serve one synthetic size; in separate processes when `isolate` (per-size RSS)."""
     cfg = {"size": size, "corpus": str(corpus_dir), "spec": spec, "basis": str(basis),
            "probe_questions": probe_questions if probe else [],
@@ -217,9 +217,15 @@ def measure_scale(size: int, corpus_dir: Path, spec: str, basis: Path, questions
     say(log, f"{size} clauses: serving {len(questions)} questions x {repeats}" + (" + HNSW probe" if probe else ""))
     serve_cfg = dict(cfg, index=built["index"])
     served = run_worker("serve", serve_cfg) if isolate else serve_worker(serve_cfg)
+    if backend is not None and not backend.is_local:  # the same build served from Milvus (qa/bench/milvus.py)
+        from .milvus import milvus_worker
+        say(log, f"{size} clauses: publishing to Milvus and serving from it")
+        milvus = run_worker("milvus", serve_cfg) if isolate else milvus_worker(serve_cfg)
     shutil.rmtree(built["index"], ignore_errors=True)
     row = {"clauses": size, "p50_ms": served["p50_ms"], "p95_ms": served["p95_ms"],
            "build_s": built["build_s"], "rss_mb": served["rss_mb"], "index_mb": built["index_mb"]}
     row.update({k: v for k, v in served.items() if k not in row})
     row.update({k: v for k, v in built.items() if k not in row and k != "index"})
+    if backend is not None and not backend.is_local:
+        row["milvus"] = milvus
     return row
