@@ -11,7 +11,8 @@ cluster, so a document filter reads one partition.
 Atomic publish: a build writes a new collection `qa_<stamp>`, flushes it, and only then moves the
 name readers use — the alias `qa_live` on a server; Milvus Lite implements no aliases (it answers
 UNIMPLEMENTED), so there a one-row pointer collection is upserted instead. A build killed before
-that leaves the previous collection serving; the next publish drops the debris. The manifest
+that leaves the previous collection serving; the next publish drops the debris and every build
+but the one it replaced (app replicas not yet restarted may still read that one). The manifest
 (format, corpus hash, dictionary hash, embedder id) is the collection's description, so it
 travels with the data. Every call has a timeout, so a Milvus that went away costs a question a
 bounded wait and a clear message (BackendError "backend.unavailable"), never a hang; pymilvus
@@ -151,6 +152,7 @@ class MilvusStore:
         """Write a new collection for the searchable `clauses` (their BM25 rows and vectors), then
         switch readers to it. `before_switch` is a test hook (a killed build stops there)."""
         name = f"{PREFIX}{time.strftime('%Y%m%d%H%M%S')}{time.monotonic_ns() % 10**6:06d}"
+        previous = self.live()
         dim = None if vectors is None else int(vectors.shape[1])
         self._call(self.client.create_collection, name, schema=self._schema(dim, json.dumps(manifest)),
                    index_params=self._indexes(dim))
@@ -165,7 +167,7 @@ class MilvusStore:
         if before_switch is not None:
             before_switch(name)
         self._switch(name)
-        self._drop_others(name)
+        self._drop_others({name, previous[0] if previous else name})
         return name
 
     def _schema(self, dim: int | None, description: str):
@@ -223,10 +225,11 @@ class MilvusStore:
         p.add_index("v", index_type="FLAT", metric_type="L2")
         self._call(self.client.create_collection, POINTER, schema=s, index_params=p, consistency_level="Strong")
 
-    def _drop_others(self, keep: str) -> None:
-        """Earlier builds and the debris of killed ones (never the live one)."""
+    def _drop_others(self, keep: set[str]) -> None:
+        """Older builds and the debris of killed ones. The one just replaced is kept: app
+        replicas still serving it keep answering until they are restarted onto the new one."""
         for other in self._call(self.client.list_collections):
-            if other.startswith(PREFIX) and other != keep:
+            if other.startswith(PREFIX) and other not in keep:
                 self._call(self.client.drop_collection, other)
 
     # ------------------------------------------------------------ searching
