@@ -93,11 +93,16 @@ def main(argv: list[str]) -> int:
         print("usage: python -m qa.backends.lite DATA_DIR PORT", file=sys.stderr)
         return 2
     server = LiteServer(argv[0], int(argv[1])).start()
-    print(f"milvus lite serving {server.uri} (pid {server.proc.pid}); Ctrl-C stops it", file=sys.stderr, flush=True)
-    try:
-        server.proc.wait()
-    except KeyboardInterrupt:
+
+    def stop(signum, frame):  # Ctrl-C, or SIGTERM from a supervisor (a background job ignores SIGINT)
         server.stop()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"milvus lite serving {server.uri} (pid {server.proc.pid}); Ctrl-C or SIGTERM stops it",
+          file=sys.stderr, flush=True)
+    server.proc.wait()
     return 0
 
 

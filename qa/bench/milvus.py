@@ -40,18 +40,26 @@ def milvus_worker(cfg: dict) -> dict:
         questions = cfg["questions"]
         for q in questions[:5]:  # first answers pay one-time work, as in the local row
             engine.ask(q["question"])
-        runs = []
+        runs, tops = [], []
         for _ in range(cfg["repeats"]):
             run = []
             for q in questions:
                 t0 = time.perf_counter()
-                engine.ask(q["question"])
+                answer = engine.ask(q["question"])
                 run.append((q["intent"], time.perf_counter() - t0))
+                if not runs:
+                    tops.append([answer.hits[0].clause.id if answer.hits else None, answer.found,
+                                 list(answer.departments)])
             runs.append(run)
         lat = latency_summary(runs)["all"]
         app, milvus = rss_mb(), server.rss()
         disk = sum(p.stat().st_size for p in data.rglob("*") if p.is_file()) / 2**20
-        return {"publish_s": rnd(publish_s, 3), "p50_ms": lat["p50_ms"], "p95_ms": lat["p95_ms"],
+        local = cfg.get("local_tops")
+        parity = None if not local or len(local) != len(tops) else {
+            "questions": len(tops), "same_top": sum(a[0] == b[0] for a, b in zip(local, tops)),
+            "same_found": sum(a[1] == b[1] for a, b in zip(local, tops)),
+            "same_offices": sum(a[2] == b[2] for a, b in zip(local, tops))}
+        return {"parity": parity, "pool_sampled": bool(len(retriever.clauses) > len(retriever._pool_positions)),"publish_s": rnd(publish_s, 3), "p50_ms": lat["p50_ms"], "p95_ms": lat["p95_ms"],
                 "app_rss_mb": app["now"], "app_peak_mb": app["peak"],
                 "milvus_rss_mb": milvus["now"], "milvus_peak_mb": milvus["peak"], "milvus_disk_mb": rnd(disk, 1)}
     finally:
@@ -72,5 +80,11 @@ def milvus_lines(report: dict, add) -> None:
             f"{r.get('rss_now_mb', r['rss_mb']):>9.0f}{'-':>11}")
         add(f"  {'':>8}{'milvus':>9}{m['publish_s']:>9.2f}{m['p50_ms']:>9.1f}{m['p95_ms']:>9.1f}"
             f"{m['app_rss_mb']:>9.0f}{m['milvus_rss_mb']:>11.0f}")
+    for r in rows:
+        par = r["milvus"].get("parity")
+        if par:
+            add(f"  {r['clauses']} clauses: same top clause {par['same_top']}/{par['questions']}, same found "
+                f"{par['same_found']}, same offices {par['same_offices']}"
+                + (" (fusion floor from the bounded sample)" if r["milvus"].get("pool_sampled") else ""))
     add("  build s: local = the whole build (synthetic vectors, no embedding); milvus = publishing that build")
     add("  (write, flush, index, switch). MB: resident memory after the timed questions (Milvus: its own process).")
