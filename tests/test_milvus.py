@@ -214,3 +214,23 @@ def test_a_wrong_uri_is_one_line_naming_it_and_exit_1(corpus_dir, tmp_path):
     assert len(lines) == 1 and uri in lines[0] and "Traceback" not in r.stderr
     assert "Secret-Token-123" not in r.stderr + r.stdout
     assert time.monotonic() - started < 120
+
+
+def test_refused_credentials_are_named_without_the_token(monkeypatch, tmp_path):
+    """Milvus Lite has no authentication, so the refusal is what a secured server's client raises."""
+    import pymilvus
+    from qa.backends.milvus import MilvusStore
+
+    class Refusing:
+        def __init__(self, uri, token, timeout):
+            raise pymilvus.MilvusException(code=1800, message=f"auth check failure, please check username and password ({token})")
+
+    monkeypatch.setenv("QA_MILVUS_TOKEN", "root:Secret-Token-123")
+    monkeypatch.setattr(pymilvus, "MilvusClient", Refusing)
+    with pytest.raises(BackendError) as caught:
+        MilvusStore(parse_backend("milvus:https://db.example:19530"), tmp_path)
+    assert caught.value.code == "backend.auth"
+    from qa.messages import render
+    for lang in ("zh", "en"):
+        line = render(caught.value, lang)
+        assert "https://db.example:19530" in line and "Secret-Token-123" not in line and "\n" not in line

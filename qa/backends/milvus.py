@@ -42,9 +42,14 @@ TEXT_FIELDS = ("clause_id", "doc", "part", "path", "title", "text", "kind")
 
 
 def _reason(exc: BaseException) -> str:
-    """One short line for an exception from pymilvus/grpc: its message, never its traceback."""
-    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return " ".join(str(text).split())[:160]
+    """One short line for an exception from pymilvus/grpc: its message, never its traceback, and
+    never the token, should a server echo it."""
+    text = " ".join(str(getattr(exc, "message", None) or str(exc) or type(exc).__name__).split())
+    secret = token()
+    for part in {secret, *secret.split(":")} if secret else ():
+        if len(part) >= 4:
+            text = text.replace(part, "***")
+    return text[:160]
 
 
 def _is_auth(exc: BaseException) -> bool:

@@ -38,7 +38,10 @@ def milvus_worker(cfg: dict) -> dict:
         publish_s = time.perf_counter() - t0
         engine = Engine(corpus, built, embedder, log=None, retriever=retriever)
         questions = cfg["questions"]
-        for q in questions[:5]:  # first answers pay one-time work, as in the local row
+        from .scale import engine_query
+        for q in questions:  # as the local row: one-time work done, each question's vector cached
+            engine_query(engine, q["question"])
+        for q in questions[:5]:
             engine.ask(q["question"])
         runs, tops = [], []
         for _ in range(cfg["repeats"]):
