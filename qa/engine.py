@@ -96,7 +96,7 @@ class Engine:
         built, segmenter = None, corpus.segmenter()
         if not rebuild:
             try:
-                built = load(Path(index_dir), corpus, embedder)
+                built = load(Path(index_dir), corpus, embedder, vectors=backend is None or backend.is_local)
             except StaleIndex as exc:
                 _say(log, f"index: {exc}; rebuilding")
         if built is None:

@@ -74,6 +74,7 @@ def test_the_lite_data_lives_under_the_index_and_carries_the_manifest(pair):
     assert Path(store.uri).parent.is_dir() and Path(store.uri).name == "milvus.db"
     name, manifest = store.live()
     assert name == remote.retriever.collection and manifest["corpus_hash"] and manifest["embedder"] == local.embedder.id
+    assert remote.dense.vectors is None and remote.embedder is not None  # the vectors are Milvus's alone
 
 
 @pytest.mark.parametrize("how", ["office", "part", "doc"])
@@ -234,3 +235,24 @@ def test_refused_credentials_are_named_without_the_token(monkeypatch, tmp_path):
     for lang in ("zh", "en"):
         line = render(caught.value, lang)
         assert "https://db.example:19530" in line and "Secret-Token-123" not in line and "\n" not in line
+
+
+def test_the_bench_serves_one_build_from_both_backends(corpus_dir, tmp_path):
+    from qa.backends import Backend
+    from qa.bench.measure import load_questions
+    from qa.bench.milvus import milvus_lines
+    from qa.bench.scale import embed_basis, measure_scale
+    from qa.corpus import load_corpus
+    from qa.embed import make_embedder
+
+    corpus = load_corpus(corpus_dir)
+    basis = embed_basis(corpus, make_embedder("hash"), tmp_path / "basis.npy")
+    questions = load_questions(QUESTIONS, corpus=corpus, per_intent=2)
+    row = measure_scale(1000, corpus_dir, "hash", basis, questions, [], tmp_path / "n", 1, 1, 7, change=False,
+                        probe=False, isolate=False, log=None, backend=Backend("milvus"))
+    m = row["milvus"]
+    assert m["publish_s"] > 0 and m["p50_ms"] > 0 and m["milvus_rss_mb"] > 0 and m["milvus_disk_mb"] > 0
+    assert m["parity"]["questions"] == len(questions) and m["parity"]["same_found"] == len(questions)
+    lines: list[str] = []
+    milvus_lines({"scaling": [row]}, lines.append)
+    assert any(line.split()[:2] == ["1000", "local"] for line in lines) and any("milvus" in line for line in lines)

@@ -29,7 +29,7 @@ def milvus_worker(cfg: dict) -> dict:
     real = load_corpus(Path(cfg["corpus"]))
     embedder = PrecomputedEmbedder(make_embedder(cfg["spec"]))
     corpus = Corpus(Path(cfg["work"]) / "data", [], real.offices, real.glossary, real.user_words)
-    built = store.load(Path(cfg["index"]), corpus, embedder)
+    built = store.load(Path(cfg["index"]), corpus, embedder, vectors=False)  # as Engine.open on Milvus
     data = Path(cfg["work"]) / "milvus"
     server = LiteServer(data).start()
     try:
@@ -76,13 +76,14 @@ def milvus_lines(report: dict, add) -> None:
     if not rows:
         return
     add("Backends side by side (same build, same questions; Milvus = Milvus Lite server on loopback)")
-    add(f"  {'clauses':>8}{'backend':>9}{'build s':>9}{'p50 ms':>9}{'p95 ms':>9}{'app MB':>9}{'milvus MB':>11}")
+    add(f"  {'clauses':>8}{'backend':>9}{'build s':>9}{'p50 ms':>9}{'p95 ms':>9}{'app MB':>9}{'milvus MB':>11}"
+        f"{'disk MB':>9}")
     for r in rows:
         m = r["milvus"]
         add(f"  {r['clauses']:>8}{'local':>9}{r['build_s']:>9.2f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
-            f"{r.get('rss_now_mb', r['rss_mb']):>9.0f}{'-':>11}")
+            f"{r.get('rss_now_mb', r['rss_mb']):>9.0f}{'-':>11}{r['index_mb']:>9.0f}")
         add(f"  {'':>8}{'milvus':>9}{m['publish_s']:>9.2f}{m['p50_ms']:>9.1f}{m['p95_ms']:>9.1f}"
-            f"{m['app_rss_mb']:>9.0f}{m['milvus_rss_mb']:>11.0f}")
+            f"{m['app_rss_mb']:>9.0f}{m['milvus_rss_mb']:>11.0f}{m['milvus_disk_mb']:>9.0f}")
     for r in rows:
         par = r["milvus"].get("parity")
         if par:
@@ -90,4 +91,5 @@ def milvus_lines(report: dict, add) -> None:
                 f"{par['same_found']}, same offices {par['same_offices']}"
                 + (" (fusion floor from the bounded sample)" if r["milvus"].get("pool_sampled") else ""))
     add("  build s: local = the whole build (synthetic vectors, no embedding); milvus = publishing that build")
-    add("  (write, flush, index, switch). MB: resident memory after the timed questions (Milvus: its own process).")
+    add("  (write, flush, index, switch). MB: resident memory after the timed questions (Milvus: its own process);")
+    add("  disk: the local build folder, or Milvus's data folder.")
