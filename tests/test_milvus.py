@@ -256,3 +256,71 @@ def test_the_bench_serves_one_build_from_both_backends(corpus_dir, tmp_path):
     lines: list[str] = []
     milvus_lines({"scaling": [row]}, lines.append)
     assert any(line.split()[:2] == ["1000", "local"] for line in lines) and any("milvus" in line for line in lines)
+
+
+# ------------------------------------------------------------------ the app, as a user runs it
+def start_app(port: int, corpus, index, backend: str, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1", LANG="C.UTF-8")
+    return subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--corpus",
+                             str(corpus), "--index", str(index), "--embedder", "hash", "--backend", backend],
+                            cwd=ROOT, stdout=open(log, "wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            env=env)
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+
+
+def wait_ready(proc, url: str, log: Path, timeout: float = 300) -> None:
+    import urllib.request
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text(errors="replace")[-2000:]
+        try:
+            with urllib.request.urlopen(url + "gradio_api/info", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError("app not ready: " + log.read_text(errors="replace")[-2000:])
+
+
+def test_the_app_rides_out_milvus_stopping_and_coming_back(server, corpus_dir, tmp_path):
+    from gradio_client import Client
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    app = start_app(port, corpus_dir, tmp_path / "index", "milvus:" + server.uri, tmp_path / "app.log")
+    try:
+        wait_ready(app, url, tmp_path / "app.log")
+        client = Client(url, verbose=False, download_files=False)
+        question = curated()[0]
+        before = client.predict(question, 5, "", api_name="/ask")
+        assert before["hits"]
+        server.stop()
+        started = time.monotonic()
+        with pytest.raises(Exception) as refused:
+            client.predict(question + "？", 5, "", api_name="/ask")
+        assert time.monotonic() - started < 20 and "检索服务暂时不可用" in str(refused.value)
+        server.start()
+        assert client.predict(question, 5, "", api_name="/ask") == before   # by itself, nothing lost
+        assert "Traceback" not in (tmp_path / "app.log").read_text(errors="replace")
+    finally:
+        stop_app(app)
+
+
+def test_the_app_does_not_start_without_its_milvus(corpus_dir, tmp_path):
+    uri = f"http://127.0.0.1:{free_port()}"
+    app = start_app(free_port(), corpus_dir, tmp_path / "index", "milvus:" + uri, tmp_path / "app.log")
+    try:
+        assert app.wait(timeout=300) == 1
+    finally:
+        stop_app(app)
+    out = (tmp_path / "app.log").read_text(errors="replace")
+    errors = [line for line in out.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and uri in errors[0] and "Traceback" not in out and "Running on" not in out
