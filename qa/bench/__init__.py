@@ -9,7 +9,10 @@ Two parts, one run:
 - scaling (qa/bench/scale.py): synthetic plans of 1k, 10k and 100k clauses, each built and then
   served by its own fresh process: build time, p50/p95 of `Engine.ask`, the bare harness over
   SparseBM25 + DenseIndex with the engine's own fusion (qa/bench/harness.py), RSS and index size;
-  the HNSW probe at the largest size, a one-document change at 10k.
+  the HNSW probe at the largest size, a one-document change at 10k. With `--backend milvus` (or
+  `milvus:<uri>`) each size is also published to a Milvus Lite server the bench starts for itself
+  on loopback, and served from it: both backends side by side, memory of both processes
+  (qa/bench/milvus.py). A given URI is not used: the bench weighs a Milvus it owns.
 
 Helpers live in qa/bench/measure.py, goals and text in qa/bench/report.py. Questions come from
 eval/questions.jsonl, or, without it, from the loaded corpus (qa.examples). Every figure is the
