@@ -97,6 +97,16 @@ def test_filters_rank_as_the_local_mask(pair, how):
         assert all(keep(clauses[p]) for p, _ in got)
 
 
+@pytest.mark.parametrize("f", [Filter(office='省"厅'), Filter(part="\\%_"), Filter(doc="no such document")])
+@pytest.mark.parametrize("mode", ["full", "bm25"])
+def test_a_filter_that_keeps_nothing_ranks_nothing(pair, f, mode):
+    local, remote = pair
+    settings = Settings(mode=mode) if mode != "full" else remote.settings
+    query = local.query("专利质押融资", "专利质押融资")
+    assert local.retriever.rank(query.tokens, query.vector, settings, np.zeros(len(local.retriever.clauses), bool)) == []
+    assert remote.retriever.rank(query.tokens, query.vector, settings, f) == []
+
+
 @pytest.mark.skipif(not LIBRARY.is_dir(), reason="the shared document library is not beside the repository")
 def test_the_library_gets_the_same_answers(tmp_path):
     corpus = tmp_path / "library"

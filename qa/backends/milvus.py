@@ -38,6 +38,7 @@ CONNECT_TIMEOUT = 10
 INSERT_BATCH = 500
 MAX_TEXT = 16_000             # characters; VARCHAR max_length counts bytes (3 a CJK character)
 MAX_OFFICES = 64
+EMPTY_QUERY_ERROR = "Unsupported data type: 0"   # Milvus Lite 2.5.1, when a query matches no row
 TEXT_FIELDS = ("clause_id", "doc", "part", "path", "title", "text", "kind")
 
 
@@ -258,7 +259,13 @@ class MilvusStore:
 
     def positions(self, name: str, expr: str, limit: int) -> list[int]:
         """Up to `limit` positions of rows the filter keeps (any order)."""
-        rows = self._call(self.client.query, name, filter=expr or "pos >= 0", output_fields=["pos"], limit=limit)
+        try:
+            rows = self._call(self.client.query, name, filter=expr or "pos >= 0", output_fields=["pos"], limit=limit)
+        except BackendError as exc:
+            if EMPTY_QUERY_ERROR not in str(exc.params.get("reason", "")):
+                raise
+            self._broken = False  # Milvus Lite's answer to a query that matched nothing
+            return []
         return [int(r["pos"]) for r in rows]
 
     def close(self) -> None:
