@@ -323,6 +323,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"where users' right/wrong marks are appended (default {workbench.fb.DEFAULT_PATH})")
     p.add_argument("--curated-set", default=DEFAULT_CURATED, metavar="FILE",
                    help=f"the set file the 评测 tab adds reviewed marks to (default {DEFAULT_CURATED})")
+    p.add_argument("--backend", default=None,
+                   help="local (default), milvus (embedded) or milvus:<uri>; env QA_BACKEND (token: env QA_MILVUS_TOKEN)")
     p.add_argument("--concurrency", type=int, default=ENGINE_CONCURRENCY,
                    help=f"questions answered at once (default {ENGINE_CONCURRENCY})")
     p.add_argument("--max-queue", type=int, default=QUEUE_MAX_SIZE,
@@ -333,14 +335,16 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     not_a_notebook()  # a served app: launch's notebook checks need not import IPython
+    from qa.backends import UnknownBackend, parse_backend
     from qa.embed import UnknownEmbedder, check_spec
     try:
         args.embedder = check_spec(args.embedder)  # a typo is refused before the index is touched
-    except UnknownEmbedder as exc:
+        args.backend = parse_backend(args.backend)
+    except (UnknownEmbedder, UnknownBackend) as exc:
         print(f"error: {render(exc, cli_language())}", file=sys.stderr)
         return 2
     try:
-        engine = Engine.open(args.corpus, args.index, args.embedder, log=sys.stderr)
+        engine = Engine.open(args.corpus, args.index, args.embedder, log=sys.stderr, backend=args.backend)
     except QAError as exc:
         print(f"error: {render(exc, cli_language())}", file=sys.stderr)
         return 1

@@ -25,6 +25,12 @@ import sys
 if "OMP_WAIT_POLICY" not in os.environ:
     os.environ.setdefault("GOMP_SPINCOUNT", "1000")
 
+import warnings
+
+# Milvus Lite 2.5 needs pkg_resources (requirements pin setuptools<81), whose import warns of its
+# deprecation: one line on every start that is not for the user
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+
 # jieba imports pkg_resources only to open its own data files, and opens them directly without it
 # (its `except ImportError` branch: the same files, the same bytes). pkg_resources costs ~50 ms at
 # every start and prints a deprecation warning, so jieba is imported with it out of reach (and

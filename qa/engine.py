@@ -52,7 +52,7 @@ def _turns(history) -> tuple[str, ...]:
 
 class Engine:
     def __init__(self, corpus: Corpus, built: Built, embedder, settings: Settings = Settings(), log=None,
-                 segmenter=None):
+                 segmenter=None, retriever=None):
         self.corpus = corpus
         self.settings = settings
         self.embedder = embedder if built.dense is not None else None
@@ -65,7 +65,8 @@ class Engine:
         self.catalogue = _catalogue(corpus, built.clauses, self.segmenter)
         self.doc_outlines = ({d: Outline([c for c in built.clauses if c.doc_id == d], titles) for d in titles}
                              if len(titles) > 1 else {})
-        self.retriever = Retriever([built.clauses[i] for i in built.searchable], built.bm25, built.dense)
+        # a backend other than local brings its own retriever (qa/backends): same maths, its search
+        self.retriever = retriever or Retriever([built.clauses[i] for i in built.searchable], built.bm25, built.dense)
         self._meta = {d.doc_id: " ".join(filter(None, (d.title, getattr(d, "number", ""))))
                       for d in corpus.documents}   # a document's title and number count as its text
         corpus_text = "".join(c.text for c in built.clauses) + "\n".join(self._meta.values())
@@ -91,8 +92,9 @@ class Engine:
     # ---------------------------------------------------------------- construction
     @classmethod
     def open(cls, corpus_dir="corpus", index_dir="index", embedder_spec: str | None = None,
-             settings: Settings = Settings(), log=sys.stderr, rebuild: bool = False) -> "Engine":
-        """Load the index, rebuilding it (with one line of explanation) when it is stale."""
+             settings: Settings = Settings(), log=sys.stderr, rebuild: bool = False, backend=None) -> "Engine":
+        """Load the index, rebuilding it (with one line of explanation) when it is stale; with a
+        Milvus `backend` (qa.backends.Backend), also publish it there when Milvus lacks this build."""
         corpus = load_corpus(Path(corpus_dir))
         for warning in corpus.warnings:
             _say(log, f"warning: {warning}")
@@ -107,12 +109,16 @@ class Engine:
         built, segmenter = None, corpus.segmenter()
         if not rebuild:
             try:
-                built = load(Path(index_dir), corpus, embedder)
+                built = load(Path(index_dir), corpus, embedder, vectors=backend is None or backend.is_local)
             except StaleIndex as exc:
                 _say(log, f"index: {exc}; rebuilding")
         if built is None:
             built = build(corpus, Path(index_dir), embedder, segmenter, stream=log)
-        return cls(corpus, built, embedder, settings, log, segmenter)
+        retriever = None
+        if backend is not None and not backend.is_local:
+            from .backends.remote import attach
+            retriever = attach(backend, built, Path(index_dir), log, rebuild)
+        return cls(corpus, built, embedder, settings, log, segmenter, retriever)
 
     def with_settings(self, settings: Settings) -> "Engine":
         """The same engine (same index, no copy) deciding with other settings."""

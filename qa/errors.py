@@ -9,7 +9,8 @@ question.too_long (length, limit), question.bad_top_k, question.unknown_office (
 corpus.missing_folder (folder), corpus.no_documents (folder, details); embedder.unknown (spec),
 embedder.cannot_load (spec, reason); evalset.* (a question set that cannot be read, or a row that
 cannot be scored: see qa/evalset.py and qa/scoring.py); feedback.* (the feedback file cannot be
-written, or a mark is not one: qa/feedback.py).
+written, or a mark is not one: qa/feedback.py);
+backend.unknown (spec), backend.unreachable (uri, reason), backend.auth (uri), backend.unavailable.
 """
 from __future__ import annotations
 

@@ -135,6 +135,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "评价缺少它针对的问题。",
         "en": "the mark has no question",
     },
+    "backend.unknown": {
+        "zh": "未知的检索后端“{spec}”，请使用 local、milvus 或 milvus:<地址>。",
+        "en": "unknown backend '{spec}'; use local, milvus or milvus:<uri>",
+    },
+    "backend.unreachable": {
+        "zh": "无法连接检索服务 {uri}（{reason}）。",
+        "en": "cannot reach the search service at {uri} ({reason})",
+    },
+    "backend.auth": {
+        "zh": "检索服务 {uri} 拒绝了凭据，请检查环境变量 QA_MILVUS_TOKEN。",
+        "en": "the search service at {uri} refused the credentials; check QA_MILVUS_TOKEN",
+    },
+    "backend.unavailable": {
+        "zh": "检索服务暂时不可用，请稍后再试。",
+        "en": "the search service is temporarily unavailable; please try again shortly",
+    },
 }
 
 MAX_PARAM_CHARS = 120

@@ -189,8 +189,23 @@ def _publish(built: Built, index_dir: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def load(index_dir: Path, corpus: Corpus, embedder) -> Built:
-    """Load the live index, or raise StaleIndex saying why it cannot be used."""
+class VectorsOnDisk:
+    """The clause vectors of a loaded build, left on disk until asked for: a backend that searches
+    elsewhere (qa/backends) needs them only to publish a build, never to answer."""
+
+    exact = True
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    @property
+    def vectors(self) -> np.ndarray:
+        return np.load(self.folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
+
+
+def load(index_dir: Path, corpus: Corpus, embedder, vectors: bool = True) -> Built:
+    """Load the live index, or raise StaleIndex saying why it cannot be used; `vectors=False`
+    leaves the dense vectors on disk (VectorsOnDisk)."""
     folder = current_folder(Path(index_dir))
     if folder is None:
         raise StaleIndex("no index built yet")
@@ -218,7 +233,7 @@ def load(index_dir: Path, corpus: Corpus, embedder) -> Built:
         data = json.loads((folder / "clauses.json").read_text(encoding="utf-8"))
         clauses = [Clause.from_json(c) for c in data["clauses"]]
         bm25 = SparseBM25.load(folder)
-        dense = DenseIndex.load(folder) if want is not None else None
+        dense = None if want is None else DenseIndex.load(folder) if vectors else VectorsOnDisk(folder)
     except Exception as exc:  # any decoding failure means: rebuild
         raise StaleIndex(f"index files unreadable ({type(exc).__name__})")
     return Built(clauses, data["searchable"], bm25, dense, manifest)

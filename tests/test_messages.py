@@ -41,12 +41,16 @@ CODES = {
     "feedback.cannot_write": {"path", "reason"},
     "feedback.bad_rating": {"rating"},
     "feedback.no_question": set(),
+    "backend.unknown": {"spec"},
+    "backend.unreachable": {"uri", "reason"},
+    "backend.auth": {"uri"},
+    "backend.unavailable": set(),
 }
 SAMPLE = {"length": 612, "limit": 500, "office": "省宇宙局", "folder": "/data/plans",
           "details": "a.txt: not UTF-8", "spec": "bogus", "reason": "no engine binary", "doc": "国发〔1999〕1号",
           "file": "set.csv", "line": 7, "column": "答案", "known": "question, type", "type": "weather",
           "id": "q7", "span": "月球基地", "clause": "d:九.九", "path": "/srv/fb.jsonl",
-          "rating": "maybe"}
+          "rating": "maybe", "uri": "http://127.0.0.1:1"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -9,7 +9,10 @@ Two parts, one run:
 - scaling (qa/bench/scale.py): synthetic plans of 1k, 10k and 100k clauses, each built and then
   served by its own fresh process: build time, p50/p95 of `Engine.ask`, the bare harness over
   SparseBM25 + DenseIndex with the engine's own fusion (qa/bench/harness.py), RSS and index size;
-  the HNSW probe at the largest size, a one-document change at 10k.
+  the HNSW probe at the largest size, a one-document change at 10k. With `--backend milvus` (or
+  `milvus:<uri>`) each size is also published to a Milvus Lite server the bench starts for itself
+  on loopback, and served from it: both backends side by side, memory of both processes
+  (qa/bench/milvus.py). A given URI is not used: the bench weighs a Milvus it owns.
 
 Helpers live in qa/bench/measure.py, goals and text in qa/bench/report.py. Questions come from
 eval/questions.jsonl, or, without it, from the loaded corpus (qa.examples). Every figure is the
@@ -49,7 +52,8 @@ __all__ = ["run_bench", "collect", "render", "checks", "harness_retrieve", "reca
 
 def collect(corpus_dir="corpus", embedder_spec: str | None = None, quick: bool = False, sizes=None,
             repeats: int = 3, isolate: bool = True, questions_path: Path = QUESTIONS,
-            change_at: int | None = CHANGE_AT, ratio_questions: int = MIN_QUESTIONS, log=sys.stderr) -> dict:
+            change_at: int | None = CHANGE_AT, ratio_questions: int = MIN_QUESTIONS, log=sys.stderr,
+            backend=None) -> dict:
     """Run the whole bench and return {"plan": {...}, "scaling": [...], "meta": {...}, "checks": {...}}.
 
     `sizes` defaults to 1k/10k/100k (1k/4k with `quick`); the one-document change is timed at the
@@ -81,7 +85,7 @@ def collect(corpus_dir="corpus", embedder_spec: str | None = None, quick: bool =
                                    quick, log)
         scaling = [measure_scale(n, corpus_dir, spec, basis, scale_questions, [q["question"] for q in every],
                                  work / f"n{n}", repeats, heavy, SEED, change=(n == change_at),
-                                 probe=(n == max(sizes)), isolate=isolate, log=log)
+                                 probe=(n == max(sizes)), isolate=isolate, log=log, backend=backend)
                    for n in sizes]
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -97,7 +101,8 @@ def collect(corpus_dir="corpus", embedder_spec: str | None = None, quick: bool =
 
 def run_bench(args) -> int:
     """Entry point of `python -m qa bench [--json] [--quick]`."""
-    report = collect(args.corpus, args.embedder, quick=args.quick, log=sys.stderr)
+    report = collect(args.corpus, args.embedder, quick=args.quick, log=sys.stderr,
+                     backend=getattr(args, "backend", None))
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
@@ -111,7 +116,8 @@ def _main(argv: list[str]) -> int:
         from .plan import app_worker
         from .scale import build_worker, serve_worker
         cfg = json.loads(Path(argv[2]).read_text(encoding="utf-8"))
-        fn = {"build": build_worker, "serve": serve_worker, "app": app_worker}.get(argv[1])
+        from .milvus import milvus_worker
+        fn = {"build": build_worker, "serve": serve_worker, "app": app_worker, "milvus": milvus_worker}.get(argv[1])
         if fn is None:
             print(f"unknown worker {argv[1]!r}", file=sys.stderr)
             return 2

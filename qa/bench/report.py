@@ -129,6 +129,10 @@ def render(report: dict) -> str:
     add("")
     _scaling_lines(report, add)
     add("")
+    from .milvus import milvus_lines
+    if any("milvus" in r for r in report["scaling"]):
+        milvus_lines(report, add)
+        add("")
     add("Checks")
     for name, c in report["checks"].items():
         bound = c.get("limit", c.get("goal"))

@@ -163,13 +163,15 @@ def serve_worker(cfg: dict) -> dict:
     qvecs = embedder.queries(texts)
     tokens = [engine.segmenter.tokens(t) for t in texts]
     queries = [engine_query(engine, t) for t in texts]   # the engine's Query, embedded once
-    full, harness, harness_only, retrieve_only = [], [], [], []
+    full, harness, harness_only, retrieve_only, tops = [], [], [], [], []
     for _ in range(cfg["repeats"]):
         run_full, run_h, run_ho, run_r = [], [], [], []
         for i, q in enumerate(questions):
             t0 = time.perf_counter()
-            engine.ask(q["question"])
+            answer = engine.ask(q["question"])
             run_full.append((q["intent"], time.perf_counter() - t0))
+            if not full:  # what was answered, for the other backend's parity (qa/bench/milvus.py)
+                tops.append([answer.hits[0].clause.id if answer.hits else None, answer.found, list(answer.departments)])
             t0 = time.perf_counter()
             v = embedder.queries([q["question"]])[0]
             harness_retrieve(bm25, dense, engine.segmenter.tokens(q["question"]), v, **knobs)
@@ -193,7 +195,7 @@ def serve_worker(cfg: dict) -> dict:
            "engine_retrieve_p50_ms": r["p50_ms"], "engine_retrieve_p95_ms": r["p95_ms"],
            "load_s": rnd(load_s, 3), "loaded_rss_mb": loaded_rss, "first_answers_max_s": rnd(first_s, 3),
            "first_answers_slowest": first_q, "max_ms": rnd(max(t for run in full for _, t in run) * 1000),
-           "dense": "exact" if dense.exact else "hnsw",
+           "dense": "exact" if dense.exact else "hnsw", "tops": tops,
            "recall_at_10": rnd(recall_at_k(dense, qvecs), 4)}
     mem = rss_mb()
     out["rss_mb"], out["rss_now_mb"] = mem["peak"], mem["now"]
@@ -205,7 +207,7 @@ def serve_worker(cfg: dict) -> dict:
 
 def measure_scale(size: int, corpus_dir: Path, spec: str, basis: Path, questions: list[dict],
                   probe_questions: list[str], work: Path, repeats: int, heavy: int, seed: int,
-                  change: bool, probe: bool, isolate: bool, log) -> dict:
+                  change: bool, probe: bool, isolate: bool, log, backend=None) -> dict:
     """Build then serve one synthetic size; in separate processes when `isolate` (per-size RSS)."""
     cfg = {"size": size, "corpus": str(corpus_dir), "spec": spec, "basis": str(basis),
            "probe_questions": probe_questions if probe else [],
@@ -217,9 +219,16 @@ def measure_scale(size: int, corpus_dir: Path, spec: str, basis: Path, questions
     say(log, f"{size} clauses: serving {len(questions)} questions x {repeats}" + (" + HNSW probe" if probe else ""))
     serve_cfg = dict(cfg, index=built["index"])
     served = run_worker("serve", serve_cfg) if isolate else serve_worker(serve_cfg)
+    serve_cfg["local_tops"] = served.pop("tops", None)
+    if backend is not None and not backend.is_local:  # the same build served from Milvus (qa/bench/milvus.py)
+        from .milvus import milvus_worker
+        say(log, f"{size} clauses: publishing to Milvus and serving from it")
+        milvus = run_worker("milvus", serve_cfg) if isolate else milvus_worker(serve_cfg)
     shutil.rmtree(built["index"], ignore_errors=True)
     row = {"clauses": size, "p50_ms": served["p50_ms"], "p95_ms": served["p95_ms"],
            "build_s": built["build_s"], "rss_mb": served["rss_mb"], "index_mb": built["index_mb"]}
     row.update({k: v for k, v in served.items() if k not in row})
     row.update({k: v for k, v in built.items() if k not in row and k != "index"})
+    if backend is not None and not backend.is_local:
+        row["milvus"] = milvus
     return row
