@@ -31,6 +31,7 @@ gr = import_gradio()  # `import gradio` without its type-stub rewrite, ~half its
 from app_eval import build_eval_tab, wire_feedback  # noqa: E402
 from qa import Engine  # noqa: E402
 from qa import cards, chips, indicator_cards, page, workbench  # noqa: E402
+from qa.choices import doc_choices, office_choices, part_choices  # noqa: E402
 from qa.errors import QAError  # noqa: E402
 from qa.examples import example_questions  # noqa: E402
 from qa.messages import cli_language, language_of, render  # noqa: E402
@@ -170,19 +171,6 @@ def open_from_url(outline: Outline, clause_id):
     return gr.Tabs(selected="browse"), selected, show_clause(outline, clause_id)
 
 
-def part_choices(outline: Outline) -> list:
-    return [("全部", "")] + [(c.path[0], c.number) for c in outline.parts]
-
-
-def doc_choices(outline: Outline) -> list:
-    """The document filter's choices: every document by title (a library of several)."""
-    return [("全部文件", "")] + [(title, doc_id) for doc_id, title in outline.titles.items()]
-
-
-def office_choices(engine: Engine) -> list:
-    return [("全部单位", "")] + [(name, name) for name in engine.offices.offices]
-
-
 # ---------------------------------------------------------------- the page
 
 def build_demo(engine: Engine, feedback_path: str = workbench.fb.DEFAULT_PATH,
@@ -215,7 +203,7 @@ def build_demo(engine: Engine, feedback_path: str = workbench.fb.DEFAULT_PATH,
                     ask_button = gr.Button("发送", variant="primary", scale=0, min_width=64, elem_id="qa-ask")
                 with gr.Accordion("筛选（可选，对每一轮提问都有效）", open=False):
                     with gr.Row():
-                        office = gr.Dropdown(office_choices(engine), value="", label="责任单位",
+                        office = gr.Dropdown(office_choices(engine.offices), value="", label="责任单位",
                                              info="只在该单位负责的条款中查找；可输入简称，如“科技厅”",
                                              allow_custom_value=True, min_width=200, elem_id="qa-office")
                         part = gr.Dropdown(part_choices(outline), value="", label="规划部分",

@@ -17,7 +17,7 @@ PURE = ("qa.settings", "qa.outline", "qa.retrieval", "qa.records", "qa.intents.c
         "qa.parse", "qa.textnorm", "qa.offices", "qa.answer", "qa.cards", "qa.indicator_cards", "qa.segment",
         "qa.scope", "qa.typos", "qa.question", "qa.messages", "qa.errors", "qa.examples", "qa.corpus",
         "qa.bm25", "qa.userdict", "qa.office_notes", "qa.docmeta", "qa.listings", "qa.clausetree", "qa.doclist",
-        "qa.catalogue", "qa.actors", "qa.asked", "qa.intents.gate", "qa.scoring", "qa.evalreport",
+        "qa.catalogue", "qa.actors", "qa.asked", "qa.intents.gate", "qa.choices", "qa.scoring", "qa.evalreport",
         "qa.workbench_html", "qa.evalengines")
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
