@@ -34,6 +34,21 @@ def citation(clause: Clause) -> str:
     return f"{number}「{clause.title}」".replace("、「", "「") if number else f"「{clause.title}」"
 
 
+def lead_as_written(clause: Clause) -> tuple[str, ...]:
+    """The clause's lead office as its document writes it, when the document says which leads.
+
+    >>> c = Clause("d:七", "d", (), "培训", "", departments=("人力资源社会保障部", "工业和信息化部"),
+    ...            lead="人力资源社会保障部", written=("人社部", "工信部"))
+    >>> lead_as_written(c), lead_as_written(Clause("d:八", "d", (), "x", ""))
+    (('人社部',), ())
+    """
+    if not clause.lead:
+        return ()
+    if clause.lead in clause.departments:
+        return (clause.offices_as_written[clause.departments.index(clause.lead)],)
+    return (clause.lead,)
+
+
 def _offices(names) -> str:
     return "、".join(names)
 
@@ -46,8 +61,13 @@ def clause_answer(question: str, intent: str, hits: list[Hit], found: bool, offi
         return not_found(question, intent, hits)
     if offices is not None and intent == "department":
         named = tuple(offices)
-        text = (f"根据规划{citation(top)}，文中负责这项工作的是：{_offices(named)}。原文：{top.text}" if named
-                else f"规划{citation(top)}没有写明责任单位。原文：{top.text}")
+        if named and top.lead and named == lead_as_written(top):
+            text = (f"根据规划{citation(top)}，牵头单位是：{_offices(named)}"
+                    f"（责任单位：{_offices(top.offices_as_written)}）。原文：{top.text}")
+        elif named:
+            text = f"根据规划{citation(top)}，文中负责这项工作的是：{_offices(named)}。原文：{top.text}"
+        else:
+            text = f"规划{citation(top)}没有写明责任单位。原文：{top.text}"
         return Answer(question, found, intent, text, named, None, tuple(hits))
     if intent == "department":
         if top.departments:
@@ -155,7 +175,7 @@ NO_CONTEXT = "这个问题要接着上文问（例如先问“一(二)3讲的是
 
 
 def clause_aspect_answer(question: str, clause: Clause | None, aspect: str, others: list[Hit],
-                         children: list[Clause] = ()) -> Answer:
+                         children: list[Clause] = (), lead: bool = False) -> Answer:
     """One clause fixed by the conversation (这一条, 下一条 …): its offices, place or text (a
     heading's text is the list of what it contains)."""
     if clause is None:
@@ -164,7 +184,7 @@ def clause_aspect_answer(question: str, clause: Clause | None, aspect: str, othe
     if children and aspect == "text":
         return overview_answer(question, clause, children, max(len(hits), 5))
     if aspect == "offices":
-        return clause_answer(question, "department", hits, True)
+        return clause_answer(question, "department", hits, True, (lead_as_written(clause) or None) if lead else None)
     if aspect == "place":
         text = f"{citation(clause)}位于：{' › '.join(clause.path)}。"
         return Answer(question, True, "clause", text, clause.offices_as_written, None, tuple(hits))

@@ -24,6 +24,7 @@ from .errors import QuestionError
 from . import answer as compose
 from . import context, dictcache
 from .intents import Situation, decide
+from .intents.cues import LEAD_CUES, has_any
 from .outline import Outline
 from .question import check_top_k, clean_question, strip_tags
 from .records import Answer, Clause, Decision, Hit, Query
@@ -188,7 +189,7 @@ class Engine:
                            decision=decision, context_ids=reading.context_ids)
         others = list(turn.answer.hits[1:top_k]) if reading.pattern == "same_clause" else []
         result = compose.clause_aspect_answer(raw, reading.clause, reading.aspect, others,
-                                              self.outline.children(reading.clause))
+                                              self.outline.children(reading.clause), has_any(raw, LEAD_CUES))
         return compose.read_in_context(replace(result, decision=decision), raw, reading.describe(),
                                        reading.context_ids)
 

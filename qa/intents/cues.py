@@ -19,6 +19,8 @@ DEPARTMENT_CUES = ("哪个部门", "哪些部门", "哪几个部门", "几个部
                    "which department", "which agenc", "which office", "which bod", "which government",
                    "who ", "who's", "whom", "in charge", "responsible", "which unit", "what department",
                    "what agenc", "what office")
+# asking for the lead office only (谁牵头, 牵头部门是哪个, which office leads)
+LEAD_CUES = ("牵头", "主责", "主要负责", "lead office", "leads", "leading", "take the lead", "lead department")
 STRONG_DEPARTMENT_CUES = tuple(c for c in DEPARTMENT_CUES if c not in WEAK_DEPARTMENT_CUES)
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
