@@ -84,7 +84,9 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
             picked_view = gr.Markdown(elem_id="qa-fb-picked")
             clause = gr.Dropdown([("不在文件中", workbench.NOT_IN_DOCUMENTS)] + cards.outline_choices(engine.clauses),
                                  label="正确条款", elem_id="qa-fb-clause", filterable=True)
-            add = gr.Button("加入题集并重新评测", variant="primary", elem_id="qa-fb-add")
+            with gr.Row():
+                add = gr.Button("加入题集并重新评测", variant="primary", elem_id="qa-fb-add")
+                drop = gr.Button("忽略这条评价", variant="secondary", elem_id="qa-fb-dismiss", scale=0, min_width=140)
 
     shown = [status, figures, chart, diffs, failures, sides, md_file, csv_file, evaluation]
 
@@ -176,6 +178,18 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
     add.click(on_add, inputs=[picked, clause, first, show_all],
               outputs=shown + [choice, marks, marks_table, picked, picked_view], api_name="add_case",
               api_visibility="private", concurrency_id=queue)
+
+    def on_dismiss(entry, everything):
+        if not entry:
+            raise gr.Error("请先在列表中选一条评价。", print_exception=False)
+        try:
+            workbench.dismiss(feedback_path, entry)
+        except QAError as exc:
+            _fail(exc)
+        return on_refresh(everything)
+
+    drop.click(on_dismiss, inputs=[picked, show_all], outputs=[marks, marks_table, picked, picked_view],
+               api_visibility="private")
 
     def evaluate(questions: str = "", filename: str = "set.jsonl", config: str = "full") -> dict:
         """Score a question set (its text, JSONL or CSV as `filename` says; empty: the built-in set)

@@ -139,7 +139,9 @@ def review_rows(path, show_all: bool = False) -> tuple[list[dict], list[list[str
     """The marks left to review (newest first; wrong ones unless `show_all`) and their table rows."""
     marks = fb.pending(fb.read(path), None if show_all else "wrong")
     rows = [[m.get("time", ""), "✗" if m.get("rating") == "wrong" else "✓", m.get("question", ""),
-             " / ".join(m.get("history") or []), m.get("answer_clause") or "（未找到）"] for m in marks]
+             " / ".join(m.get("history") or []),
+             (m.get("answer_clause") or "") if m.get("found") else f"未找到（参考 {m.get('answer_clause') or '无'}）"]
+            for m in marks]
     return marks, rows
 
 
@@ -180,6 +182,11 @@ def add_case(engine, feedback_path, set_path, entry: dict, clause_id: str) -> Ca
                                reason=exc.strerror or type(exc).__name__) from None
     fb.append(feedback_path, fb.resolved_entry(entry.get("id", ""), str(set_path), case.id))
     return case
+
+
+def dismiss(feedback_path, entry: dict) -> None:
+    """Take a mark off the review list without a case (a mark that was itself mistaken)."""
+    fb.append(feedback_path, fb.resolved_entry(entry.get("id", ""), "", ""))
 
 
 def reason_text(entry: dict, lang: str = "zh") -> str:
