@@ -142,7 +142,14 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
     refresh_io = dict(inputs=show_all, outputs=[marks, marks_table, picked, picked_view])
     refresh.click(on_refresh, api_visibility="private", **refresh_io)
     show_all.change(on_refresh, api_visibility="private", **refresh_io)
-    tab.select(on_refresh, api_visibility="private", **refresh_io)   # the newest marks when staff arrive
+    def on_arrive(everything, current):
+        """The newest marks, and the sets as they are now (the curated one may have appeared)."""
+        offered = set_choices(builtin, curated_path)
+        keep = current if current in [v for _, v in offered] else next((v for _, v in offered), None)
+        return (*on_refresh(everything), gr.Dropdown(choices=offered, value=keep))
+
+    tab.select(on_arrive, inputs=[show_all, choice], outputs=refresh_io["outputs"] + [choice],
+               api_visibility="private")
 
     def on_mark(data: gr.SelectData, entries):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
