@@ -14,12 +14,12 @@ from pathlib import Path
 
 from . import feedback as fb
 from .errors import QAError
-from .evalreport import markdown, rows_csv
+from .evalreport import comparison, expected, got, markdown, rows_csv
 from .evalengines import Engines
 from .evalrun import Run, differences
 from .evalset import Case, load_set, parse_set, write_case
 from .messages import render
-from .scoring import RowScore
+from .scoring import RowScore, fold_text
 
 NOT_IN_DOCUMENTS = "__none__"
 # the engine's answer intents → a set's types
@@ -81,7 +81,6 @@ def evaluate_text(engine, text: str = "", filename: str = "set.jsonl", config: s
 
 def failure_table(evaluation: Evaluation | None) -> list[list[str]]:
     """Rows of the failures table: id, type, question, expected, got."""
-    from .evalreport import expected, got
     if evaluation is None:
         return []
     return [[r.case.id, r.group, r.case.question, expected(r), got(r)] for r in evaluation.failures]
@@ -92,16 +91,14 @@ def failure_clauses(engine, row: RowScore) -> tuple[list, object, str]:
     by_id = engine.outline.by_id
     gold = [by_id[i] for i in sorted(row.target.clause_ids) if i in by_id]
     if row.target.spans:
-        from .scoring import fold_text
         for span in row.target.spans:
             match = next((c for c in engine.outline.clauses if c.searchable and span in fold_text(c.text)), None)
             if match is not None and match not in gold:
                 gold.append(match)
     hits = row.answer.get("hits") or []
-    got = by_id.get(hits[0].get("clause_id")) if hits else None
-    from .evalreport import expected
+    top = by_id.get(hits[0].get("clause_id")) if hits else None
     note = "不在文件中（应回答没有涉及）" if not row.case.answerable else expected(row)
-    return gold, got, note
+    return gold, top, note
 
 
 def export(evaluation: Evaluation, folder=None) -> tuple[str, str]:
@@ -113,10 +110,7 @@ def export(evaluation: Evaluation, folder=None) -> tuple[str, str]:
                     run.config)
     if len(evaluation.runs) == 2:
         other = evaluation.runs[1]
-        lines = [f"- {d['id']} {d['question']}: {run.config} {'right' if d[run.config]['right'] else 'wrong'}"
-                 f" ({d[run.config]['top']}), {other.config} {'right' if d[other.config]['right'] else 'wrong'}"
-                 f" ({d[other.config]['top']})" for d in evaluation.diffs]
-        text += (f"\n## {run.config} against {other.config}\n\n" + "\n".join(lines or ["no difference"]) + "\n")
+        text += comparison(run.result, other.result, evaluation.diffs, run.config, other.config)
     md, csv_path = folder / "evaluation.md", folder / "evaluation.csv"
     md.write_text(text, encoding="utf-8")
     csv_path.write_text(rows_csv(run.rows), encoding="utf-8")
