@@ -23,18 +23,36 @@ from qa.evalset import other_columns
 from qa.messages import language_of, render
 from qa.question import check_history
 
+CURATED = "curated"
 NO_EMBEDDER = "embedder:none"  # the full system without its embedder: what the embeddings add
 FAILURE_HEADERS = ["编号", "类型", "问题", "应为", "实际"]
 MARK_HEADERS = ["时间", "评价", "问题", "上文", "回答条款"]
 
 
 def set_choices(builtin: list[str], curated: str) -> list[tuple[str, str]]:
-    """(label, path) of the sets offered: the built-in ones that exist, then the curated file once
-    it exists."""
-    names = [(f"内置题集（{Path(s).name}）", s) for s in builtin if Path(s).is_file()]
-    if Path(curated).is_file() and curated not in builtin:
-        names.append((f"收集的题集（{curated}）", curated))
+    """(label, key) of the sets offered: the built-in ones that exist, then the curated file once it
+    exists. Keys, not paths, go to the browser: the server's paths stay unshown (`set_path`).
+
+    >>> set_choices(["/no/such/set.jsonl"], "/no/such/curated.jsonl")
+    []
+    """
+    names = [(f"内置题集（{Path(s).name}）", f"builtin:{n}") for n, s in enumerate(builtin) if Path(s).is_file()]
+    if Path(curated).is_file():
+        names.append((f"收集的题集（{Path(curated).name}）", CURATED))
     return names
+
+
+def set_path(key, builtin: list[str], curated: str) -> str | None:
+    """The file behind a key of `set_choices`; None for anything else.
+
+    >>> set_path("builtin:0", ["a.jsonl"], "c.jsonl"), set_path(CURATED, [], "c.jsonl"), set_path("x", [], "c")
+    ('a.jsonl', 'c.jsonl', None)
+    """
+    if key == CURATED:
+        return curated
+    if isinstance(key, str) and key.startswith("builtin:") and key[8:].isdigit() and int(key[8:]) < len(builtin):
+        return builtin[int(key[8:])]
+    return None
 
 
 def _fail(exc: QAError):
@@ -74,7 +92,7 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
         evaluation = gr.State(None)
         with gr.Accordion("用户评价 → 题集", open=True):
             gr.Markdown(f"问答中标为“错”的回答列在这里。选一条，在目录中选出正确条款（或“不在文件中”），"
-                        f"加入题集 `{cards.esc(curated_path)}`，该题集随即重新评测。")
+                        f"加入题集 `{cards.esc(Path(curated_path).name)}`，该题集随即重新评测。")
             with gr.Row():
                 refresh = gr.Button("刷新评价", size="sm", elem_id="qa-fb-refresh", scale=0, min_width=100)
                 show_all = gr.Checkbox(label="也显示标为“对”的", value=False, elem_id="qa-fb-all")
@@ -107,12 +125,13 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
                 workbench.failure_table(result), "", md, csv_path, result)
 
     def on_run(name, uploaded, config, other, progress=gr.Progress()):
+        path = set_path(name, builtin, curated_path)
+        if not uploaded and path is None:
+            raise gr.Error("请选择或上传一个题集。", print_exception=False)
         try:
-            label, cases = workbench.read_set(name, uploaded)
+            label, cases = workbench.read_set(path, uploaded)
         except QAError as exc:
             _fail(exc)
-        if not label:
-            raise gr.Error("请选择或上传一个题集。", print_exception=False)
         progress(0, desc="评测中")
         return show(workbench.evaluate(engines, cases, label, config or "full", other or None,
                                        lambda f, d: progress(f, desc=d)))
@@ -178,8 +197,8 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
         result = workbench.evaluate(engines, cases, label, config or "full", None,
                                     lambda f, d: progress(f, desc=d))
         out = list(show(result))
-        out[0] = f"已把 {case.id} 加入 {curated_path}。" + out[0]
-        update = gr.Dropdown(choices=set_choices(builtin, curated_path), value=curated_path)
+        out[0] = f"已把 {case.id} 加入 {Path(curated_path).name}。" + out[0]
+        update = gr.Dropdown(choices=set_choices(builtin, curated_path), value=CURATED)
         return (*out, update, entries, rows, None, "")
 
     add.click(on_add, inputs=[picked, clause, first, show_all],

@@ -17,7 +17,7 @@ from .errors import QAError
 from .evalreport import comparison, expected, got, markdown, rows_csv
 from .evalengines import Engines
 from .evalrun import Run, differences
-from .evalset import Case, load_set, parse_set, write_case
+from .evalset import Case, EvalSetError, load_set, parse_set, write_case
 from .messages import render
 from .scoring import RowScore, fold_text
 
@@ -45,11 +45,13 @@ class Evaluation:
 
 
 def read_set(path=None, upload=None) -> tuple[str, list[Case]]:
-    """(name, cases) of an uploaded file when there is one, else of `path`; EvalSetError if bad."""
-    if upload:
-        p = Path(upload)
+    """(name, cases) of an uploaded file when there is one, else of `path`; EvalSetError if bad,
+    naming the file by its name only (the server's folders are nobody's business in the page)."""
+    p = Path(upload or path)
+    try:
         return p.name, load_set(p)
-    return Path(path).name, load_set(Path(path))
+    except EvalSetError as exc:
+        raise EvalSetError(exc.code, **dict(exc.params, file=p.name)) from None
 
 
 def evaluate(engine, cases: list[Case], name: str, first: str = "full", second: str | None = None,

@@ -124,3 +124,11 @@ def test_a_dismissed_mark_leaves_the_review_list_without_a_case(hash_engine, tmp
     assert rows[0][4] == kept["answer_clause"]
     refused = workbench.mark(hash_engine, marks, "fp", "专利申请费多少钱？", False)
     assert refused["found"] is False and workbench.review_rows(marks)[1][0][4].startswith("未找到")
+
+
+def test_app_eval_examples_run():
+    import doctest
+
+    import app_eval
+    result = doctest.testmod(app_eval, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 2 and result.failed == 0
