@@ -39,7 +39,7 @@ COLUMNS = {"id": "id", "编号": "id", "question": "question", "问题": "questi
            "gold_spans": "gold_spans", "原文": "gold_spans",
            "gold_departments": "gold_departments", "gold_offices": "gold_offices", "责任单位": "gold_departments",
            "gold_value": "gold_value", "数值": "gold_value",
-           "doc_id": "doc_id", "文件": "doc_id", "文档": "doc_id",
+           "doc_id": "doc_id", "doc": "doc_id", "document": "doc_id", "文件": "doc_id", "文档": "doc_id",
            "answerable": "answerable"}
 # columns that describe a row without being gold: kept out of the way, never reported
 NOTES = ("lang", "style", "gold_column", "note", "notes", "source", "comment", "备注", "来源", "doc_title")
