@@ -111,7 +111,7 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
     def show(result: workbench.Evaluation):
         first_run = result.runs[0]
         md, csv_path = workbench.export(result)
-        counts = f"{result.name}：{first_run.result['rows']} 题评分"
+        counts = f"{cards.esc(result.name)}：{first_run.result['rows']} 题评分"
         if first_run.unscorable:
             counts += f"，{len(first_run.unscorable)} 行无法评分"
         extra = other_columns([r.case for r in first_run.rows])
@@ -161,6 +161,7 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
     refresh_io = dict(inputs=show_all, outputs=[marks, marks_table, picked, picked_view])
     refresh.click(on_refresh, api_visibility="private", **refresh_io)
     show_all.change(on_refresh, api_visibility="private", **refresh_io)
+
     def on_arrive(everything, current):
         """The newest marks, and the sets as they are now (the curated one may have appeared)."""
         offered = set_choices(builtin, curated_path)
@@ -178,8 +179,10 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
         history = "；".join(entry.get("history") or [])
         text = f"**问题**：{cards.esc(entry.get('question', ''))}" + (f"（上文：{cards.esc(history)}）" if history else "")
         text += f"\n\n**当时的回答条款**：{cards.esc(entry.get('answer_clause') or '未找到')}"
-        chosen = entry.get("answer_clause") if entry.get("answer_clause") in engine.outline.by_id else None
-        return entry, text, (chosen if chosen else workbench.NOT_IN_DOCUMENTS)
+        # a mark of "right" confirms the clause shown; for "wrong" staff must choose, nothing is preset
+        confirmed = entry.get("rating") == "right" and entry.get("answer_clause") in engine.outline.by_id
+        preset = (entry["answer_clause"] if entry.get("found") else workbench.NOT_IN_DOCUMENTS) if confirmed else None
+        return entry, text, preset
 
     marks_table.select(on_mark, inputs=marks, outputs=[picked, picked_view, clause], api_visibility="private")
 
