@@ -23,18 +23,36 @@ from qa.evalset import other_columns
 from qa.messages import language_of, render
 from qa.question import check_history
 
+CURATED = "curated"
 NO_EMBEDDER = "embedder:none"  # the full system without its embedder: what the embeddings add
 FAILURE_HEADERS = ["编号", "类型", "问题", "应为", "实际"]
 MARK_HEADERS = ["时间", "评价", "问题", "上文", "回答条款"]
 
 
 def set_choices(builtin: list[str], curated: str) -> list[tuple[str, str]]:
-    """(label, path) of the sets offered: the built-in ones that exist, then the curated file once
-    it exists."""
-    names = [(f"内置题集（{Path(s).name}）", s) for s in builtin if Path(s).is_file()]
-    if Path(curated).is_file() and curated not in builtin:
-        names.append((f"收集的题集（{curated}）", curated))
+    """(label, key) of the sets offered: the built-in ones that exist, then the curated file once it
+    exists. Keys, not paths, go to the browser: the server's paths stay unshown (`set_path`).
+
+    >>> set_choices(["/no/such/set.jsonl"], "/no/such/curated.jsonl")
+    []
+    """
+    names = [(f"内置题集（{Path(s).name}）", f"builtin:{n}") for n, s in enumerate(builtin) if Path(s).is_file()]
+    if Path(curated).is_file():
+        names.append((f"收集的题集（{Path(curated).name}）", CURATED))
     return names
+
+
+def set_path(key, builtin: list[str], curated: str) -> str | None:
+    """The file behind a key of `set_choices`; None for anything else.
+
+    >>> set_path("builtin:0", ["a.jsonl"], "c.jsonl"), set_path(CURATED, [], "c.jsonl"), set_path("x", [], "c")
+    ('a.jsonl', 'c.jsonl', None)
+    """
+    if key == CURATED:
+        return curated
+    if isinstance(key, str) and key.startswith("builtin:") and key[8:].isdigit() and int(key[8:]) < len(builtin):
+        return builtin[int(key[8:])]
+    return None
 
 
 def _fail(exc: QAError):
@@ -74,7 +92,7 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
         evaluation = gr.State(None)
         with gr.Accordion("用户评价 → 题集", open=True):
             gr.Markdown(f"问答中标为“错”的回答列在这里。选一条，在目录中选出正确条款（或“不在文件中”），"
-                        f"加入题集 `{cards.esc(curated_path)}`，该题集随即重新评测。")
+                        f"加入题集 `{cards.esc(Path(curated_path).name)}`，该题集随即重新评测。")
             with gr.Row():
                 refresh = gr.Button("刷新评价", size="sm", elem_id="qa-fb-refresh", scale=0, min_width=100)
                 show_all = gr.Checkbox(label="也显示标为“对”的", value=False, elem_id="qa-fb-all")
@@ -84,14 +102,16 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
             picked_view = gr.Markdown(elem_id="qa-fb-picked")
             clause = gr.Dropdown([("不在文件中", workbench.NOT_IN_DOCUMENTS)] + cards.outline_choices(engine.clauses),
                                  label="正确条款", elem_id="qa-fb-clause", filterable=True)
-            add = gr.Button("加入题集并重新评测", variant="primary", elem_id="qa-fb-add")
+            with gr.Row():
+                add = gr.Button("加入题集并重新评测", variant="primary", elem_id="qa-fb-add")
+                drop = gr.Button("忽略这条评价", variant="secondary", elem_id="qa-fb-dismiss", scale=0, min_width=140)
 
     shown = [status, figures, chart, diffs, failures, sides, md_file, csv_file, evaluation]
 
     def show(result: workbench.Evaluation):
         first_run = result.runs[0]
         md, csv_path = workbench.export(result)
-        counts = f"{result.name}：{first_run.result['rows']} 题评分"
+        counts = f"{cards.esc(result.name)}：{first_run.result['rows']} 题评分"
         if first_run.unscorable:
             counts += f"，{len(first_run.unscorable)} 行无法评分"
         extra = other_columns([r.case for r in first_run.rows])
@@ -105,12 +125,13 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
                 workbench.failure_table(result), "", md, csv_path, result)
 
     def on_run(name, uploaded, config, other, progress=gr.Progress()):
+        path = set_path(name, builtin, curated_path)
+        if not uploaded and path is None:
+            raise gr.Error("请选择或上传一个题集。", print_exception=False)
         try:
-            label, cases = workbench.read_set(name, uploaded)
+            label, cases = workbench.read_set(path, uploaded)
         except QAError as exc:
             _fail(exc)
-        if not label:
-            raise gr.Error("请选择或上传一个题集。", print_exception=False)
         progress(0, desc="评测中")
         return show(workbench.evaluate(engines, cases, label, config or "full", other or None,
                                        lambda f, d: progress(f, desc=d)))
@@ -140,7 +161,15 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
     refresh_io = dict(inputs=show_all, outputs=[marks, marks_table, picked, picked_view])
     refresh.click(on_refresh, api_visibility="private", **refresh_io)
     show_all.change(on_refresh, api_visibility="private", **refresh_io)
-    tab.select(on_refresh, api_visibility="private", **refresh_io)   # the newest marks when staff arrive
+
+    def on_arrive(everything, current):
+        """The newest marks, and the sets as they are now (the curated one may have appeared)."""
+        offered = set_choices(builtin, curated_path)
+        keep = current if current in [v for _, v in offered] else next((v for _, v in offered), None)
+        return (*on_refresh(everything), gr.Dropdown(choices=offered, value=keep))
+
+    tab.select(on_arrive, inputs=[show_all, choice], outputs=refresh_io["outputs"] + [choice],
+               api_visibility="private")
 
     def on_mark(data: gr.SelectData, entries):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -150,8 +179,10 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
         history = "；".join(entry.get("history") or [])
         text = f"**问题**：{cards.esc(entry.get('question', ''))}" + (f"（上文：{cards.esc(history)}）" if history else "")
         text += f"\n\n**当时的回答条款**：{cards.esc(entry.get('answer_clause') or '未找到')}"
-        chosen = entry.get("answer_clause") if entry.get("answer_clause") in engine.outline.by_id else None
-        return entry, text, (chosen if chosen else workbench.NOT_IN_DOCUMENTS)
+        # a mark of "right" confirms the clause shown; for "wrong" staff must choose, nothing is preset
+        confirmed = entry.get("rating") == "right" and entry.get("answer_clause") in engine.outline.by_id
+        preset = (entry["answer_clause"] if entry.get("found") else workbench.NOT_IN_DOCUMENTS) if confirmed else None
+        return entry, text, preset
 
     marks_table.select(on_mark, inputs=marks, outputs=[picked, picked_view, clause], api_visibility="private")
 
@@ -169,13 +200,25 @@ def build_eval_tab(engine, feedback_path: str, curated_path: str, builtin: list[
         result = workbench.evaluate(engines, cases, label, config or "full", None,
                                     lambda f, d: progress(f, desc=d))
         out = list(show(result))
-        out[0] = f"已把 {case.id} 加入 {curated_path}。" + out[0]
-        update = gr.Dropdown(choices=set_choices(builtin, curated_path), value=curated_path)
+        out[0] = f"已把 {case.id} 加入 {Path(curated_path).name}。" + out[0]
+        update = gr.Dropdown(choices=set_choices(builtin, curated_path), value=CURATED)
         return (*out, update, entries, rows, None, "")
 
     add.click(on_add, inputs=[picked, clause, first, show_all],
               outputs=shown + [choice, marks, marks_table, picked, picked_view], api_name="add_case",
               api_visibility="private", concurrency_id=queue)
+
+    def on_dismiss(entry, everything):
+        if not entry:
+            raise gr.Error("请先在列表中选一条评价。", print_exception=False)
+        try:
+            workbench.dismiss(feedback_path, entry)
+        except QAError as exc:
+            _fail(exc)
+        return on_refresh(everything)
+
+    drop.click(on_dismiss, inputs=[picked, show_all], outputs=[marks, marks_table, picked, picked_view],
+               api_visibility="private")
 
     def evaluate(questions: str = "", filename: str = "set.jsonl", config: str = "full") -> dict:
         """Score a question set (its text, JSONL or CSV as `filename` says; empty: the built-in set)

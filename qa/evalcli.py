@@ -17,29 +17,11 @@ import json
 import sys
 from pathlib import Path
 
-from .evalreport import markdown
+from .evalreport import comparison, markdown
 from .evalengines import Engines
 from .evalrun import differences
 from .evalset import load_set, other_columns
 from .messages import cli_language
-
-
-def compared(result: dict, first: str, second: str) -> str:
-    """The Markdown section of `--compare`: both figures side by side, then the questions whose
-    outcome differs."""
-    from .evalreport import LABELS, figure
-    from .scoring import METRICS
-    twin = result["compare"]
-    lines = [f"\n## {first} against {second}\n", f"| metric | {first} | {second} |", "|---|---|---|"]
-    lines += [f"| {LABELS[m]} | {figure(result.get(m))} | {figure(twin.get(m))} |" for m in METRICS]
-    lines.append("")
-    for d in twin["differences"]:
-        a, b = d[first], d[second]
-        lines.append(f"- {d['id']} {d['question']}: {first} {'right' if a['right'] else 'wrong'} ({a['top']}), "
-                     f"{second} {'right' if b['right'] else 'wrong'} ({b['top']})")
-    if not twin["differences"]:
-        lines.append("no question differs")
-    return "\n".join(lines) + "\n"
 
 
 def run_questions(open_engine, args, out=None, err=None) -> int:
@@ -68,7 +50,7 @@ def run_questions(open_engine, args, out=None, err=None) -> int:
         text = markdown(result, run.rows, f"Evaluation report: {args.questions}, {args.config} system",
                         cli_language(), args.config)
         if "compare" in result:
-            text += compared(result, args.config, other)
+            text += comparison(result, result["compare"], result["compare"]["differences"], args.config, other)
     print(text, file=out, end="")
     if args.report:
         report = Path(args.report)

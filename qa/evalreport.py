@@ -85,6 +85,25 @@ def markdown(result: dict, rows: list[RowScore], title: str = "Evaluation report
     return "\n".join(out) + "\n"
 
 
+def comparison(first: dict, second: dict, diffs: list[dict], a: str, b: str) -> str:
+    """The Markdown section comparing two configurations: both figures side by side, then each
+    question whose outcome differs (qa/evalrun.py `differences`).
+
+    >>> print(comparison({"hit1": 1.0}, {"hit1": 0.5}, [], "full", "bm25").splitlines()[5])
+    | hit@1 | 1.000 | 0.500 |
+    """
+    lines = [f"\n## {a} against {b}\n", f"| metric | {a} | {b} |", "|---|---|---|"]
+    lines += [f"| {LABELS[m]} | {figure(first.get(m))} | {figure(second.get(m))} |" for m in METRICS]
+    lines.append("")
+    for d in diffs:
+        x, y = d[a], d[b]
+        lines.append(f"- {d['id']} {d['question']}: {a} {'right' if x['right'] else 'wrong'} ({x['top']}), "
+                     f"{b} {'right' if y['right'] else 'wrong'} ({y['top']})")
+    if not diffs:
+        lines.append("no question differs")
+    return "\n".join(lines) + "\n"
+
+
 CSV_FIELDS = ("id", "type", "question", "right", "rank", "offices", "office_reverse", "value", "found",
               "expected", "got")
 

@@ -39,7 +39,7 @@ COLUMNS = {"id": "id", "编号": "id", "question": "question", "问题": "questi
            "gold_spans": "gold_spans", "原文": "gold_spans",
            "gold_departments": "gold_departments", "gold_offices": "gold_offices", "责任单位": "gold_departments",
            "gold_value": "gold_value", "数值": "gold_value",
-           "doc_id": "doc_id", "文件": "doc_id", "文档": "doc_id",
+           "doc_id": "doc_id", "doc": "doc_id", "document": "doc_id", "文件": "doc_id", "文档": "doc_id",
            "answerable": "answerable"}
 # columns that describe a row without being gold: kept out of the way, never reported
 NOTES = ("lang", "style", "gold_column", "note", "notes", "source", "comment", "备注", "来源", "doc_title")
@@ -125,7 +125,7 @@ def load_set(path, text: str | None = None) -> list[Case]:
     if not text.strip():
         raise EvalSetError("evalset.empty", file=str(path))
     is_csv = path.suffix.lower() in (".csv", ".tsv") or (
-        path.suffix.lower() not in (".jsonl", ".json", ".ndjson") and not text.lstrip().startswith("{"))
+        path.suffix.lower() not in (".jsonl", ".json", ".ndjson") and not text.lstrip().startswith(("{", "[")))
     rows = _csv_rows(text, path) if is_csv else _json_rows(text, path)
     cases = [case_from_row(row, n, path) for n, row in rows]
     if not cases:
@@ -150,6 +150,16 @@ def parse_set(text: str, name: str = "set.jsonl") -> list[Case]:
 
 
 def _json_rows(text: str, path: Path):
+    if text.lstrip().startswith("["):   # a .json file holding one list of rows
+        try:
+            rows = json.loads(text)
+        except ValueError:
+            raise EvalSetError("evalset.bad_json", file=str(path), line=1) from None
+        for n, row in enumerate(rows, 1):
+            if not isinstance(row, dict):
+                raise EvalSetError("evalset.bad_json", file=str(path), line=n)
+            yield n, row
+        return
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from . import feedback as fb
 from .errors import QAError
-from .evalreport import markdown, rows_csv
+from .evalreport import comparison, expected, got, markdown, rows_csv
 from .evalengines import Engines
 from .evalrun import Run, differences
-from .evalset import Case, load_set, parse_set, write_case
+from .evalset import Case, EvalSetError, load_set, parse_set, write_case
 from .messages import render
-from .scoring import RowScore
+from .scoring import RowScore, fold_text
 
 NOT_IN_DOCUMENTS = "__none__"
 # the engine's answer intents → a set's types
@@ -45,11 +45,13 @@ class Evaluation:
 
 
 def read_set(path=None, upload=None) -> tuple[str, list[Case]]:
-    """(name, cases) of an uploaded file when there is one, else of `path`; EvalSetError if bad."""
-    if upload:
-        p = Path(upload)
+    """(name, cases) of an uploaded file when there is one, else of `path`; EvalSetError if bad,
+    naming the file by its name only (the server's folders are nobody's business in the page)."""
+    p = Path(upload or path)
+    try:
         return p.name, load_set(p)
-    return Path(path).name, load_set(Path(path))
+    except EvalSetError as exc:
+        raise EvalSetError(exc.code, **dict(exc.params, file=p.name)) from None
 
 
 def evaluate(engine, cases: list[Case], name: str, first: str = "full", second: str | None = None,
@@ -81,7 +83,6 @@ def evaluate_text(engine, text: str = "", filename: str = "set.jsonl", config: s
 
 def failure_table(evaluation: Evaluation | None) -> list[list[str]]:
     """Rows of the failures table: id, type, question, expected, got."""
-    from .evalreport import expected, got
     if evaluation is None:
         return []
     return [[r.case.id, r.group, r.case.question, expected(r), got(r)] for r in evaluation.failures]
@@ -92,16 +93,14 @@ def failure_clauses(engine, row: RowScore) -> tuple[list, object, str]:
     by_id = engine.outline.by_id
     gold = [by_id[i] for i in sorted(row.target.clause_ids) if i in by_id]
     if row.target.spans:
-        from .scoring import fold_text
         for span in row.target.spans:
             match = next((c for c in engine.outline.clauses if c.searchable and span in fold_text(c.text)), None)
             if match is not None and match not in gold:
                 gold.append(match)
     hits = row.answer.get("hits") or []
-    got = by_id.get(hits[0].get("clause_id")) if hits else None
-    from .evalreport import expected
+    top = by_id.get(hits[0].get("clause_id")) if hits else None
     note = "不在文件中（应回答没有涉及）" if not row.case.answerable else expected(row)
-    return gold, got, note
+    return gold, top, note
 
 
 def export(evaluation: Evaluation, folder=None) -> tuple[str, str]:
@@ -113,10 +112,7 @@ def export(evaluation: Evaluation, folder=None) -> tuple[str, str]:
                     run.config)
     if len(evaluation.runs) == 2:
         other = evaluation.runs[1]
-        lines = [f"- {d['id']} {d['question']}: {run.config} {'right' if d[run.config]['right'] else 'wrong'}"
-                 f" ({d[run.config]['top']}), {other.config} {'right' if d[other.config]['right'] else 'wrong'}"
-                 f" ({d[other.config]['top']})" for d in evaluation.diffs]
-        text += (f"\n## {run.config} against {other.config}\n\n" + "\n".join(lines or ["no difference"]) + "\n")
+        text += comparison(run.result, other.result, evaluation.diffs, run.config, other.config)
     md, csv_path = folder / "evaluation.md", folder / "evaluation.csv"
     md.write_text(text, encoding="utf-8")
     csv_path.write_text(rows_csv(run.rows), encoding="utf-8")
@@ -139,7 +135,9 @@ def review_rows(path, show_all: bool = False) -> tuple[list[dict], list[list[str
     """The marks left to review (newest first; wrong ones unless `show_all`) and their table rows."""
     marks = fb.pending(fb.read(path), None if show_all else "wrong")
     rows = [[m.get("time", ""), "✗" if m.get("rating") == "wrong" else "✓", m.get("question", ""),
-             " / ".join(m.get("history") or []), m.get("answer_clause") or "（未找到）"] for m in marks]
+             " / ".join(m.get("history") or []),
+             (m.get("answer_clause") or "") if m.get("found") else f"未找到（参考 {m.get('answer_clause') or '无'}）"]
+            for m in marks]
     return marks, rows
 
 
@@ -180,6 +178,11 @@ def add_case(engine, feedback_path, set_path, entry: dict, clause_id: str) -> Ca
                                reason=exc.strerror or type(exc).__name__) from None
     fb.append(feedback_path, fb.resolved_entry(entry.get("id", ""), str(set_path), case.id))
     return case
+
+
+def dismiss(feedback_path, entry: dict) -> None:
+    """Take a mark off the review list without a case (a mark that was itself mistaken)."""
+    fb.append(feedback_path, fb.resolved_entry(entry.get("id", ""), "", ""))
 
 
 def reason_text(entry: dict, lang: str = "zh") -> str:

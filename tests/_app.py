@@ -19,12 +19,12 @@ READY_TIMEOUT = 300  # first start builds the index (embeddings) on a shared 2-c
 
 
 class AppServer:
-    def __init__(self, port: int, corpus: Path, index: Path, log: Path):
+    def __init__(self, port: int, corpus: Path, index: Path, log: Path, feedback: Path | None = None):
         self.port = port
         self.url = f"http://127.0.0.1:{port}/"
         self.corpus, self.index, self.log_path = corpus, index, log
         # the marks and the curated set go beside the log, never into the repository
-        self.feedback, self.curated = log.parent / "feedback.jsonl", log.parent / "curated.jsonl"
+        self.feedback, self.curated = feedback or log.parent / "feedback.jsonl", log.parent / "curated.jsonl"
         env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
         self._log = open(log, "wb")
         self.proc = subprocess.Popen(

@@ -272,3 +272,10 @@ def test_a_column_of_the_keepers_own_is_kept_as_a_note_and_named(tmp_path):
         with pytest.raises(EvalSetError) as caught:
             parse_set(f"问题,{misspelt}\n谁负责？,x\n", "s.csv")
         assert caught.value.code == "evalset.unknown_column"
+
+
+def test_a_json_file_holding_one_list_of_rows_reads_like_jsonl():
+    rows = '[{"question": "谁负责质押融资？", "gold_spans": ["质押融资"]}, {"question": "火星？", "type": "unanswerable"}]'
+    assert [c.question for c in parse_set(rows, "s.json")] == ["谁负责质押融资？", "火星？"]
+    with pytest.raises(EvalSetError):
+        parse_set('[{"question": "a"}, 3]', "s.json")

@@ -112,3 +112,23 @@ def test_another_embedder_is_compared_on_its_own_index_beside_the_main_one(hash_
     assert (tmp_path / "index-none").is_dir() and not main.exists()      # the main index untouched
     with pytest.raises(ValueError):
         engines.resolve("fast")
+
+
+def test_a_dismissed_mark_leaves_the_review_list_without_a_case(hash_engine, tmp_path):
+    marks = tmp_path / "fb.jsonl"
+    kept = workbench.mark(hash_engine, marks, "fp", PLEDGE, False)
+    dropped = workbench.mark(hash_engine, marks, "fp", "专利申请费多少钱？", False)
+    workbench.dismiss(marks, dropped)
+    pending, rows = workbench.review_rows(marks)
+    assert [m["id"] for m in pending] == [kept["id"]]
+    assert rows[0][4] == kept["answer_clause"]
+    refused = workbench.mark(hash_engine, marks, "fp", "专利申请费多少钱？", False)
+    assert refused["found"] is False and workbench.review_rows(marks)[1][0][4].startswith("未找到")
+
+
+def test_app_eval_examples_run():
+    import doctest
+
+    import app_eval
+    result = doctest.testmod(app_eval, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 2 and result.failed == 0

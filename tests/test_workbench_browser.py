@@ -95,3 +95,31 @@ def test_from_a_wrong_answer_to_a_curated_case_and_new_figures(page, server):
     assert after != built_in and after.startswith("0.000")          # the new case, re-run: still answered wrong
     assert page.locator('#qa-eval-failures [data-testid="cell-0-0"]').inner_text() == cases[0]["id"]
     page.wait_for_function("!document.querySelector('#qa-fb-marks').innerText.includes('知识产权质押融资')")
+
+
+def test_an_uploaded_gb18030_csv_runs_and_a_bad_one_is_one_message(page, server, tmp_path):
+    page.get_by_role("tab", name="评测").click()
+    good = tmp_path / "our_set.csv"
+    good.write_bytes(("问题,类型,原文\n"
+                      f"{PLEDGE},部门,探索设立知识产权质押融资担保基金\n"
+                      "专利申请费多少钱？,无答案,\n"
+                      "随便问问,条款,这句话不在任何文件里\n").encode("gb18030"))
+    page.locator("#qa-eval-upload input[type=file]").set_input_files(str(good))
+    page.wait_for_selector("#qa-eval-upload :text('our_set.csv')")
+    page.click("#qa-eval-run")
+    page.wait_for_selector("#qa-eval-status:has-text('our_set.csv')")
+    assert "2 题评分" in page.locator("#qa-eval-status").inner_text()
+    assert "1 行无法评分" in page.locator("#qa-eval-status").inner_text()
+    assert "这句话不在任何文件里" in page.locator("#qa-eval-diffs").inner_text()   # listed with its reason
+
+    bad = tmp_path / "bad_set.csv"
+    bad.write_text("问题,答案\n谁负责？,省科技厅\n", encoding="utf-8")
+    page.reload()                      # an upload box that holds a file has no file input left
+    page.wait_for_selector("#qa-question textarea")
+    page.get_by_role("tab", name="评测").click()
+    page.locator("#qa-eval-upload input[type=file]").set_input_files(str(bad))
+    page.wait_for_selector("#qa-eval-upload :text('bad_set.csv')")
+    page.click("#qa-eval-run")
+    toast = page.locator(".toast-body", has_text="答案")
+    toast.first.wait_for()
+    assert "Traceback" not in toast.first.inner_text()
