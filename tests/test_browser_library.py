@@ -12,13 +12,11 @@ from pathlib import Path
 import pytest
 
 from _app import AppServer
+from _browser import app_page
 
 pytestmark = pytest.mark.browser
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 BOT = '#qa-chat [data-testid="bot"]'
 NOTICE_TITLE = "《国务院关于推进知识产权质押融资扩面增效的通知》"
 PLAN_TITLE = "《“十四五”广东省知识产权保护和运用规划》"
@@ -45,20 +43,8 @@ def free_port():
 
 @pytest.fixture(scope="module")
 def page(server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    pw = sync_api.sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    p = context.new_page()
-    p.set_default_timeout(60_000)
-    try:
+    with app_page(server.url) as p:
         yield p
-    finally:
-        context.close()
-        browser.close()
-        pw.stop()
 
 
 def _ask(page, question: str):
@@ -72,8 +58,6 @@ def _ask(page, question: str):
 
 
 def test_cards_name_their_document_and_the_doc_filter_keeps_the_answer_inside_it(server, page):
-    page.goto(server.url)
-    page.wait_for_selector("#qa-question textarea")
     assert "2 份文件" in page.locator(".qa-title h1").inner_text()
     turn = _ask(page, "国发〔2030〕9号里谁负责风险补偿？")
     assert turn.locator(".qa-top .qa-doc").inner_text() == NOTICE_TITLE

@@ -7,17 +7,15 @@ The app's feedback file and curated set are in a temporary folder (tests/_app.py
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
+from _browser import app_page
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 TIMEOUT = 180_000  # ms: the built-in set is a few hundred questions on a shared machine
 PLEDGE = "哪个部门负责知识产权质押融资？"
 CORRECTION = "建设知识产权强市"   # a clause of the outline other than the one the answer gives
@@ -26,20 +24,8 @@ HIT1 = '#qa-eval-figures td[data-metric="hit1"]'
 
 @pytest.fixture(scope="module")
 def page(server):
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    pw = sync_api.sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    p = context.new_page()
-    p.set_default_timeout(TIMEOUT)
-    p.goto(server.url)
-    p.wait_for_selector("#qa-question textarea")
-    yield p
-    context.close()
-    browser.close()
-    pw.stop()
+    with app_page(server.url, TIMEOUT) as p:
+        yield p
 
 
 def entries(path: Path) -> list[dict]:
