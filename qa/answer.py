@@ -123,7 +123,7 @@ def overview_answer(question: str, container: Clause, children: list[Clause], k:
 
 
 def office_answer(question: str, office: str, clauses: list[Clause], info) -> Answer:
-    full = f"（{info.full_name}）" if info is not None and info.full_name else ""
+    full = f"（{info.full_name}）" if info is not None and info.full_name and info.full_name != office else ""
     if not clauses:
         return Answer(question, False, "office_reverse", f"规划中没有把{office}{full}列为责任单位的条款。",
                       (office,), None, ())

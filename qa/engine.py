@@ -18,7 +18,7 @@ import numpy as np
 
 from .bm25 import idf_of
 from .catalogue import Catalogue, Entry, short_names
-from .corpus import Corpus, home_words as _home_words, load_corpus
+from .corpus import Corpus, document_level, home_words as _home_words, load_corpus
 from .embed import EmbedderError, UnknownEmbedder, make_embedder
 from .errors import QuestionError
 from . import answer as compose
@@ -86,6 +86,7 @@ class Engine:
             for row in self.outline.indicators}
         self.doc_scopes = self._doc_scopes(built.bm25)
         self._issuers = {d.doc_id: getattr(d, "issuer", "") or "" for d in corpus.documents}
+        self._levels = {d.doc_id: document_level(d, self.offices) for d in corpus.documents}
         self._own_periods = tuple(dict.fromkeys(PERIOD.findall(" ".join(self.outline.titles.values()))))
         self._turns: dict = {}   # (earlier turns, top_k, filters, settings) → context.Turn
         self._vectors: dict = {}  # question text → its embedding
@@ -204,7 +205,7 @@ class Engine:
         situation = Situation(q, top_k, self.retriever.mask(office, part, docs),
                               self.settings, library, self.retriever, self.offices, self.segmenter, self.scope,
                               self._indicator_names, self._own_periods, named, self.doc_outlines,
-                              self.doc_scopes, self._issuers, self.catalogue.names)
+                              self.doc_scopes, self._issuers, self.catalogue.names, self._levels)
         name, result = decide(situation)
         return result if result.decision is not None else replace(result, decision=Decision(name))
 

@@ -52,6 +52,18 @@ class Situation:
     doc_scopes: dict = field(default_factory=dict)     # doc id → its own Scope (libraries of 2+)
     issuers: dict = field(default_factory=dict)        # doc id → its issuer (国务院办公厅 …)
     doc_names: dict = field(default_factory=dict)      # doc id → the names it goes by (number, abbreviations…)
+    levels: dict = field(default_factory=dict)         # doc id → "national" or "local"
+
+    @cached_property
+    def offices_named(self) -> tuple:
+        """The offices the question names, read at the level of the one document in play when
+        there is one (知识产权局 in a national notice is the national office, not a province's)."""
+        docs = self.library_docs
+        if self.doc_outlines and len(docs) == 1 and self.levels.get(docs[0]):
+            named = self.offices.find_in(self.q.text, self.levels[docs[0]])
+            written = [o for o in self.q.offices if self.offices.canonical(o) is None]
+            return tuple(written + [o for o in named if not any(o in w for w in written)]) or self.q.offices
+        return self.q.offices
 
     @cached_property
     def outline(self):

@@ -25,7 +25,7 @@ def asks_about_office(s) -> bool:
     q = s.q
     if has_any(q.lowered, REVERSE_CUES):
         return True
-    names = [n for o in q.offices for n in s.offices.offices[o].names()]
+    names = [n for o in s.offices_named for n in (s.offices.offices[o].names() if o in s.offices.offices else (o,))]
     rest = q.lowered
     for n in sorted(names, key=len, reverse=True):
         rest = rest.replace(n.lower(), " ")
@@ -35,9 +35,9 @@ def asks_about_office(s) -> bool:
 
 def answer(s) -> Answer | None:
     q = s.q
-    if not q.offices or has_any(q.lowered, STRONG_DEPARTMENT_CUES) or s.outside is not None:
+    if not s.offices_named or has_any(q.lowered, STRONG_DEPARTMENT_CUES) or s.outside is not None:
         return None
     if not asks_about_office(s):
         return None
-    office = q.offices[0]
+    office = s.offices_named[0]
     return compose.office_answer(q.raw, office, s.library.office_clauses(office), s.offices.get(office))
