@@ -7,6 +7,7 @@ the answer inside the chosen one.
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,9 @@ def server(tmp_path_factory, free_port):
 
 @pytest.fixture(scope="module")
 def free_port():
-    from conftest import _free_loopback_port
-    return _free_loopback_port()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
