@@ -5,11 +5,11 @@ below it; each answer's card inside its message; follow-ups read in context; sug
 as chips under the newest answer; retry, undo and clear; office/part filters on every turn),
 浏览规划 (the outline; `?clause=<id>` opens a clause), 责任单位 (every office and the clauses naming
 it), 主要指标 (table and chart).
-评测 (app_eval.py: run a question set, compare configurations, turn users' 👍/👎 marks into cases).
+评测 (qa/eval_tab.py: run a question set, compare configurations, turn users' 👍/👎 marks into cases).
 API: `/ask` (question, top_k=5, office="", history=None, doc="") returns `Answer.to_json()`, the same dict
 as `python -m qa ask --json`; `/chat` (question, office, part, conversation) returns the
 conversation with the new exchange appended, and the cleared question box; `/feedback` and
-`/evaluate` are app_eval.py's. The server keeps no
+`/evaluate` are qa/eval_tab.py's. The server keeps no
 session state: the history sent to the engine is the conversation's earlier user questions, read
 from the Chatbot's own value. The index is loaded (and rebuilt when stale) before the server starts.
 All markup comes from qa/cards.py, which escapes every user and corpus string (the Chatbot's own
@@ -28,7 +28,7 @@ from qa.gradio_boot import import_gradio, not_a_notebook  # noqa: E402
 
 gr = import_gradio()  # `import gradio` without its type-stub rewrite, ~half its time (qa/gradio_boot.py)
 
-from app_eval import build_eval_tab, wire_feedback  # noqa: E402
+from qa.eval_tab import build_eval_tab, wire_feedback  # noqa: E402
 from qa import Engine  # noqa: E402
 from qa import cards, chips, indicator_cards, page, workbench  # noqa: E402
 from qa.choices import doc_choices, office_choices, part_choices  # noqa: E402

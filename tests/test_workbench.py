@@ -129,6 +129,6 @@ def test_a_dismissed_mark_leaves_the_review_list_without_a_case(hash_engine, tmp
 def test_app_eval_examples_run():
     import doctest
 
-    import app_eval
+    from qa import eval_tab as app_eval
     result = doctest.testmod(app_eval, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 2 and result.failed == 0

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import gradio as gr
 
-from qa import cards, workbench, workbench_html
-from qa.corpus import fingerprint
-from qa.errors import QAError
-from qa.evalengines import Engines
-from qa.evalrun import CONFIGS
-from qa.evalset import other_columns
-from qa.messages import language_of, render
-from qa.question import check_history
+from . import cards, workbench, workbench_html
+from .corpus import fingerprint
+from .errors import QAError
+from .evalengines import Engines
+from .evalrun import CONFIGS
+from .evalset import other_columns
+from .messages import language_of, render
+from .question import check_history
 
 CURATED = "curated"
 NO_EMBEDDER = "embedder:none"  # the full system without its embedder: what the embeddings add
