@@ -136,4 +136,4 @@ def with_text_offices(doc: Document, table) -> Document:
 
 
 def _with_offices(clause: Clause, offices: list[str]) -> Clause:
-    return replace(clause, departments=tuple(offices)) if offices else clause
+    return replace(clause, departments=tuple(offices), offices_in_text=True) if offices else clause

@@ -77,12 +77,14 @@ class Retriever:
                                       dtype=np.int64, count=len(clauses))
         self._doc_ids = doc_ids
         self.n_docs = len(doc_ids)
-        # documents that assign work in sentences, not office notes: their clauses may answer *who*
+        # clauses whose offices are read from sentences (or none at all, in a document without
+        # office notes): they may answer *who*, naming the offices of the sentence that answers
         noted: dict[str, list[bool]] = {}
         for c in clauses:
             noted.setdefault(c.doc_id, []).append(bool(c.departments))
         quiet = {d for d, flags in noted.items() if sum(flags) < OFFICE_NOTED_SHARE * len(flags)}
-        self.office_free = np.fromiter((d in quiet for d in self._doc_of), dtype=bool, count=len(clauses))
+        self.office_free = np.fromiter((d in quiet or c.offices_in_text for c, d in zip(clauses, self._doc_of)),
+                                       dtype=bool, count=len(clauses))
 
     # ------------------------------------------------------------ ranking
     def scores(self, tokens: list[str], vector: np.ndarray | None, settings: Settings) -> tuple[np.ndarray, np.ndarray]:

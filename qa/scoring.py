@@ -157,7 +157,7 @@ def hit_matches(hit: dict, target: Target) -> bool:
 
 def score_row(case: Case, target: Target, answer: dict, canonical=None) -> RowScore:
     """Every metric of one row from its answer (Answer.to_json()); `canonical` maps an office
-    name to its canonical one (None when unknown, then the name stays as written).
+    name to its canonical one (None when unknown: then the name as written, folded like a quotation).
 
     >>> row = score_row(Case("q", "问", type="department", gold_departments=("科技厅",)),
     ...                 Target(spans=("质押",)), {"found": True, "departments": ["省科技厅"],
@@ -166,7 +166,7 @@ def score_row(case: Case, target: Target, answer: dict, canonical=None) -> RowSc
     >>> row.rank, row.offices, row.wrong
     (2, True, True)
     """
-    canon = (lambda name: (canonical(name) if canonical else None) or name)
+    canon = (lambda name: (canonical(name) if canonical else None) or fold_text(name))  # 各省（区、市） = 各省(区、市)
     hits = list(answer.get("hits") or [])
     row = RowScore(case, target, answer, refused=not answer.get("found", False))
     if case.answerable and (target.clause_ids or target.spans):

@@ -25,7 +25,7 @@ from .corpus import Corpus, fingerprint
 from .dense import DenseIndex
 from .records import Clause
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 EMBED_BATCH = 32
 TOKENISE_PROGRESS_MIN = 2000     # smaller corpora tokenise in about a second: no bar
 
