@@ -20,10 +20,11 @@ from dataclasses import replace
 
 from .records import Clause, Document
 
-# collective actors of the genre: levels of government and "the X administrative departments"
+# collective actors of the genre: levels of government and the State Council's own committees
+# ("the X administrative departments" are sector_pattern's)
 COLLECTIVE = re.compile(
     r"(?:各省[(（]区、市[)）]|各省、自治区、直辖市|地方各级|各级|各省级|各有关|县级以上地方各级|县级以上地方|有关)?人民政府"
-    r"|[\u4e00-\u9fff]{2,8}(?:行政部门|主管部门)")
+    r"|国务院[\u4e00-\u9fff]{2,10}?(?:委员会|领导小组)")
 # "X部门" (各级财政部门, 金融管理部门) only for a sector X the office table knows (财政部 → 财政,
 # 市场监管总局 → 市场监管): 全面推行部门联合…, 大胆探索部门 are no offices
 _OFFICE_SUFFIX = re.compile(r"(?:委员会|总局|管理局|监督管理局|部|委|局|厅|署|办|行|会)$")
@@ -47,7 +48,7 @@ def sector_pattern(table) -> re.Pattern | None:
                 core = _OFFICE_PREFIX.sub("", _OFFICE_SUFFIX.sub("", name or ""))
                 if len(core) >= 2 and not core.isascii():
                     sectors.add(core)
-        _SECTORS[key] = (re.compile("((?:各级|地方|县级以上)?(?:" + "|".join(sorted(map(re.escape, sectors), key=len, reverse=True))
+        _SECTORS[key] = (re.compile("((?:各级|地方|县级以上|国务院)?(?:" + "|".join(sorted(map(re.escape, sectors), key=len, reverse=True))
                                     + r")(?:管理|监管|行政)?部门)(?!联合|之间|间)") if sectors else None)
     return _SECTORS[key]
 
@@ -78,8 +79,16 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
         at, _, written = places[0] if places else (len(text), 0, name)
         if not any(s <= at < e for s, e, _ in spans):
             spans.append((at, at + len(written), written))  # as written: its level is the document's
-    names = [n for _, _, n in sorted(spans)]
-    return [n for n in dict.fromkeys(names) if not (issuer and n in issuer)]
+    spans = sorted(sp for sp in set(spans)   # a name inside a longer one is part of it
+                   if not any(o[0] <= sp[0] and sp[1] <= o[1] and o[1] - o[0] > sp[1] - sp[0] for o in spans))
+    names = [n for _, _, n in spans]
+    for i in range(1, len(spans)):   # 国务院人社、教育行政部门: the second shares the first's 国务院
+        (_, end, first), (start, _, name) = spans[i - 1], spans[i]
+        if first.startswith("国务院") and not name.startswith("国务院") and text[end:start] == "、" \
+                and name.endswith(("行政部门", "主管部门")):
+            names[i] = "国务院" + name
+    names = [n for n in dict.fromkeys(names) if not (issuer and n in issuer)]
+    return [n for n in names if not any(n != m and m.endswith(n) and m.startswith("国务院") for m in names)]
 
 
 def sentence_offices(text: str, terms, table, issuer: str = "") -> list[str]:
@@ -99,8 +108,28 @@ def sentence_offices(text: str, terms, table, issuer: str = "") -> list[str]:
                 continue
             score = sum(len(t) for t in set(terms) if len(t) > 1 and t in part)
             if score > best_score:
-                best, best_score = offices, score
+                best, best_score = respectively(part, offices, terms), score
     return best if best is not None else text_offices(text, table, issuer)
+
+
+def respectively(part: str, offices: list[str], terms) -> list[str]:
+    """「A、B分别负责X、Y」: the office whose task holds most of the question's terms; all of them
+    when the tasks do not pair one to one with the offices or the question tells none apart.
+
+    >>> respectively("甲部、乙部分别负责院校外、院校内证书的实施。", ["甲部", "乙部"], ["院校内", "证书"])
+    ['乙部']
+    >>> respectively("甲部、乙部负责证书。", ["甲部", "乙部"], ["证书"])
+    ['甲部', '乙部']
+    """
+    if "分别" not in part or len(offices) < 2:
+        return offices
+    tail = re.split(r"[，,。；;（(]", part.split("分别", 1)[1])[0]
+    tasks = tail.split("、")
+    if len(tasks) != len(offices):
+        return offices
+    scores = [sum(len(t) for t in set(terms) if len(t) > 1 and t in task) for task in tasks]
+    best = max(scores)
+    return [offices[scores.index(best)]] if best and scores.count(best) == 1 else offices
 
 
 def _by_actor(sentence: str, table, issuer: str = "") -> list[str]:
