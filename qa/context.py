@@ -38,6 +38,7 @@ ANAPHORA = ("这条", "该条", "这一条", "此条", "这项", "该项", "这�
 BARE_THIS = re.compile(r"[这那]个(?!规划|文件|方案|意见|通知|纲要|办法|措施|政策)")
 ANAPHORA_EN = re.compile(r"\b(this|that) (clause|item|one|measure|provision)\b|\bits\b|\bit\b")
 OFFICE_ASPECT = DEPARTMENT_CUES + ("哪些单位", "什么单位", "指导部门", "牵头部门", "主管部门", "负责部门", "指导单位",
+                                   "部门指导", "单位指导", "部门负责", "单位负责",
                                    "部门", "offices", "departments", "agencies")
 TEXT_ASPECT = ("原文", "全文", "具体内容", "内容", "讲的是什么", "讲什么", "说了什么", "说的是什么", "写了什么",
                "是什么", "具体", "full text", "text", "say", "content", "about")
@@ -201,7 +202,8 @@ def read(text: str, turn: Turn | None, segmenter, offices, outline, indicator_na
     if top is not None and (refers_back(text) or refers_back(plain)):
         if not content(_without(both, ASPECTS)):
             return Reading("same_clause", clause=top, aspect=aspect_of(both), context_ids=used)
-        return None
+        if prev.intent != "indicator":   # 它的数据从哪来 after an indicator: another of its columns
+            return None
     if prev.intent == "indicator" and top is not None and top.kind == "indicator" \
             and not has_any(both, DEPARTMENT_CUES + REVERSE_CUES + OVERVIEW_CUES):
         reading = _indicator(both, segmenter, top, prev, outline, indicator_names or {})

@@ -172,7 +172,9 @@ class Engine:
         elif reading.question is None:  # a clause fixed by the conversation
             result = self._in_context(raw, reading, turn, top_k)
         else:
-            result = self._answer(reading.question, reading.question, top_k, office_filter, part, doc_filter)
+            # a follow-up stays in the document of the answer it follows, unless it names another
+            same_doc = doc_filter or self._followed_document(reading.question, turn)
+            result = self._answer(reading.question, reading.question, top_k, office_filter, part, same_doc)
             result = compose.read_in_context(result, raw, reading.question, reading.context_ids)
         result = compose.name_documents(result, self.outline.titles)
         return result if qid is None else replace(result, id=qid)
@@ -289,6 +291,15 @@ class Engine:
             text = "".join(c.text for c in outline.clauses) + self._meta.get(d, title)
             scopes[d] = Scope(text, names, self._english_names + home, vocab)
         return scopes
+
+    def _followed_document(self, question: str, turn) -> str | None:
+        """The document a rewritten follow-up stays in: that of the answer it follows, in a
+        library, unless the follow-up names a document of its own."""
+        if len(self.catalogue) < 2 or turn is None or not turn.answer.hits:
+            return None
+        if self.catalogue.named_exactly(question) or self.catalogue.only_of_kind(question):
+            return None
+        return turn.answer.hits[0].clause.doc_id
 
     def _doc_filter(self, doc: str | None) -> str | None:
         """The document id a `doc` filter names (file name, number or title); unknown: refused."""
