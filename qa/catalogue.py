@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .textnorm import fold
 
@@ -93,7 +93,6 @@ class Entry:
     subjects: tuple[str, ...] = ()      # subject words of its title
     kind: str = ""                      # 规划 / 方案 / 意见 / 通知 … as its title ends
     date: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 def _common_words(entries, texts: dict[str, str], segmenter) -> set[str]:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .actors import NOTED_SHARE   # a document whose leaves name offices this often writes office notes
 from .bm25 import SparseBM25, idf_of
 from .dense import DenseIndex
 from .records import Clause, Hit
 from .settings import Settings
 
-OFFICE_NOTED_SHARE = 0.2   # a document whose clauses name offices this often writes office notes
 
 
 def fuse(bm: np.ndarray, dn: np.ndarray, pool: np.ndarray, settings: Settings) -> np.ndarray:
@@ -82,7 +82,7 @@ class Retriever:
         noted: dict[str, list[bool]] = {}
         for c in clauses:
             noted.setdefault(c.doc_id, []).append(bool(c.departments))
-        quiet = {d for d, flags in noted.items() if sum(flags) < OFFICE_NOTED_SHARE * len(flags)}
+        quiet = {d for d, flags in noted.items() if sum(flags) < NOTED_SHARE * len(flags)}
         self.office_free = np.fromiter((d in quiet or c.offices_in_text for c, d in zip(clauses, self._doc_of)),
                                        dtype=bool, count=len(clauses))
 
