@@ -240,3 +240,24 @@ class Catalogue:
             return ()
         hits = tuple(d for d, e in self.entries.items() if e.kind in kinds)
         return hits if 0 < len(hits) < len(self.entries) else ()
+
+
+def catalogue_of(documents, clauses, segmenter=None) -> Catalogue:
+    """The catalogue of parsed documents: title, number, date, and the names each document gives
+    itself (abbreviations its opening defines, the region its title names); every document's text
+    tells which title words most documents share."""
+    from .corpus import home_words
+    from .scope import PERIOD
+    opening: dict[str, list[str]] = {}
+    whole: dict[str, list[str]] = {}
+    for c in clauses:
+        whole.setdefault(c.doc_id, []).append(c.text)
+        if c.kind == "preamble" or len(opening.get(c.doc_id, ())) < 3:
+            opening.setdefault(c.doc_id, []).append(c.text)
+    entries = []
+    for d in documents:
+        regions = tuple(w for w in home_words([d.title]) if not w.isascii() and not PERIOD.fullmatch(w))
+        entries.append(Entry(d.doc_id, d.title, getattr(d, "number", "") or "",
+                             short_names("".join(opening.get(d.doc_id, ()))) + regions,
+                             date=getattr(d, "date", "") or ""))
+    return Catalogue(entries, segmenter, {d: "".join(t) for d, t in whole.items()})

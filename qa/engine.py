@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import idf_of
-from .catalogue import Catalogue, Entry, short_names
-from .corpus import Corpus, document_level, home_words as _home_words, load_corpus
+from .catalogue import catalogue_of
+from .corpus import Corpus, document_level, home_words, load_corpus
 from .embed import EmbedderError, UnknownEmbedder, make_embedder
 from .errors import QuestionError
 from . import answer as compose
@@ -63,7 +63,7 @@ class Engine:
         self.log = log
         titles = {d.doc_id: d.title for d in corpus.documents}
         self.outline = Outline(built.clauses, titles)
-        self.catalogue = _catalogue(corpus, built.clauses, self.segmenter)
+        self.catalogue = catalogue_of(corpus.documents, built.clauses, self.segmenter)
         self.doc_outlines = ({d: Outline([c for c in built.clauses if c.doc_id == d], titles) for d in titles}
                              if len(titles) > 1 else {})
         # a backend other than local brings its own retriever (qa/backends): same maths, its search
@@ -287,7 +287,7 @@ class Engine:
             title = outline.titles.get(d, "")
             terms = set(rows[positions.get(d, [])].indices.tolist())
             vocab = {t: j for t, j in bm25.vocab.items() if j in terms}
-            home = [w for w in corpus_home(title) if w.isascii()]
+            home = [w for w in home_words([title]) if w.isascii()]
             text = "".join(c.text for c in outline.clauses) + self._meta.get(d, title)
             scopes[d] = Scope(text, names, self._english_names + home, vocab)
         return scopes
@@ -317,28 +317,6 @@ class Engine:
         if canon is None:
             raise QuestionError("question.unknown_office", office=str(office))
         return canon
-
-
-def corpus_home(title: str) -> list[str]:
-    return _home_words([title])
-
-
-def _catalogue(corpus: Corpus, clauses: list[Clause], segmenter) -> Catalogue:
-    """The catalogue of the corpus's documents: title, number, and the names each document gives
-    itself (abbreviations it defines, the region its title names)."""
-    texts: dict[str, list[str]] = {}
-    whole: dict[str, list[str]] = {}
-    for c in clauses:
-        whole.setdefault(c.doc_id, []).append(c.text)
-        if c.kind == "preamble" or len(texts.get(c.doc_id, ())) < 3:
-            texts.setdefault(c.doc_id, []).append(c.text)
-    entries = []
-    for d in corpus.documents:
-        regions = tuple(w for w in corpus_home(d.title) if not w.isascii() and not PERIOD.fullmatch(w))
-        entries.append(Entry(d.doc_id, d.title, getattr(d, "number", "") or "",
-                             short_names("".join(texts.get(d.doc_id, ()))) + regions,
-                             date=getattr(d, "date", "") or ""))
-    return Catalogue(entries, segmenter, {d: "".join(t) for d, t in whole.items()})
 
 
 def _say(log, line: str) -> None:
