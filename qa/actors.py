@@ -75,9 +75,12 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
             spans.append((m.start() + cut, m.end(), name))
     for name in table.find_in(text):
         office = table.get(name)
-        places = sorted((text.find(n), -len(n), n) for n in (office.names() if office else (name,)) if n and n in text)
-        at, _, written = places[0] if places else (len(text), 0, name)
-        if not any(s <= at < e for s, e, _ in spans):
+        places = sorted((m.start(), -len(n), n) for n in (office.names() if office else (name,)) if n
+                        for m in re.finditer(re.escape(n), text))
+        # the first mention that is not part of a longer actor (财政部 after 各级财政部门)
+        free = [p for p in places if not any(s <= p[0] < e for s, e, _ in spans)]
+        if free:
+            at, _, written = free[0]
             spans.append((at, at + len(written), written))  # as written: its level is the document's
     spans = sorted(sp for sp in set(spans)   # a name inside a longer one is part of it
                    if not any(o[0] <= sp[0] and sp[1] <= o[1] and o[1] - o[0] > sp[1] - sp[0] for o in spans))

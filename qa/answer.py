@@ -122,18 +122,26 @@ def overview_answer(question: str, container: Clause, children: list[Clause], k:
     return Answer(question, True, "overview", text, (), None, tuple(hits))
 
 
-def office_answer(question: str, office: str, clauses: list[Clause], info) -> Answer:
+def office_answer(question: str, office: str, clauses: list[Clause], info, also: tuple[str, ...] = ()) -> Answer:
+    """Every clause naming the office; `also`: the offices the same name means in other documents
+    of a library (人民银行: the central bank in a national notice, a branch in a provincial plan).
+
+    >>> c = Clause("d:一", "d", ("一、甲",), "甲", "一、甲。", departments=("中国人民银行",), number="一")
+    >>> office_answer("人民银行负责什么", "中国人民银行", [c], None, ("人民银行某支行",)).answer
+    '中国人民银行、人民银行某支行是规划中 1 项任务的责任单位（其中 1 项列为第一责任单位）：一「甲」。'
+    """
     full = f"（{info.full_name}）" if info is not None and info.full_name and info.full_name != office else ""
     if not clauses:
         return Answer(question, False, "office_reverse", f"规划中没有把{office}{full}列为责任单位的条款。",
                       (office,), None, ())
-    lead = sum(1 for c in clauses if c.departments and c.departments[0] == office)
+    offices = (office, *also)
+    lead = sum(1 for c in clauses if c.departments and c.departments[0] in offices)
     listing = "；".join(citation(c) for c in clauses)
-    text = f"{office}{full}是规划中 {len(clauses)} 项任务的责任单位"
+    text = f"{office}{full}" + "".join(f"、{o}" for o in also) + f"是规划中 {len(clauses)} 项任务的责任单位"
     text += f"（其中 {lead} 项列为第一责任单位）" if lead else ""
     text += f"：{listing}。"
     hits = tuple(Hit(c, 1.0) for c in clauses)
-    return Answer(question, True, "office_reverse", text, (office,), None, hits)
+    return Answer(question, True, "office_reverse", text, offices, None, hits)
 
 
 def indicator_answer(question: str, row: Clause, column: str | None, others: list[Hit]) -> Answer:

@@ -71,7 +71,7 @@ def subject_words(title: str, segmenter=None) -> tuple[str, ...]:
     >>> subject_words("国务院办公厅关于加强三级公立医院绩效考核工作的意见")
     ('三级', '公立医院', '绩效考核')
     """
-    title = fold(title or "")
+    title = title_core(title)
     if segmenter is not None:
         words = segmenter.tokens(title)
     else:
@@ -80,6 +80,30 @@ def subject_words(title: str, segmenter=None) -> tuple[str, ...]:
     out = [w for w in words if len(w) >= 2 and w not in TITLE_FUNCTION_WORDS and not w.isdigit()
            and not re.fullmatch(r"[a-z]+|[一二三四五六七八九十]+", w)]
     return tuple(dict.fromkeys(out))
+
+
+def title_core(title: str) -> str:
+    """A title without its issuer and its "关于…的通知" frame: the words that say what it is about.
+
+    >>> title_core("国务院办公厅关于推广第二批支持创新相关改革举措的通知")
+    '推广第二批支持创新相关改革举措'
+    >>> title_core("国家职业教育改革实施方案")
+    '国家职业教育改革实施方案'
+    """
+    title = fold(title or "")
+    title = title.split("关于", 1)[1] if "关于" in title[:16] else title
+    return re.sub(r"(?:的)?(?:通知|指导意见|实施意见|意见|决定|批复|通告)$", "", title)
+
+
+def title_phrases(title: str, shortest: int = 4, longest: int = 16) -> set[str]:
+    """Every run of `shortest`..`longest` characters of a title's core (a question may name a
+    document by any phrase of its title: 「推广创新改革举措的通知」 → 改革举措).
+
+    >>> sorted(title_phrases("关于推广改革举措的通知", 4, 4))
+    ['广改革举', '推广改革', '改革举措']
+    """
+    core = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", title_core(title))
+    return {core[i:i + n] for n in range(shortest, longest + 1) for i in range(len(core) - n + 1)}
 
 
 @dataclass(frozen=True)
@@ -142,6 +166,12 @@ class Catalogue:
                                 if many == 1 or counts.get(w, 0) < many)
                        for d, e in self.entries.items()}
         self._aliases = {d: tuple(a for a in e.aliases if counts.get(a, 0) == 1) for d, e in self.entries.items()}
+        # title phrases of one document only: a question quoting one names that document
+        owners: dict[str, set[str]] = {}
+        for d, e in self.entries.items():
+            for phrase in title_phrases(e.title):
+                owners.setdefault(phrase, set()).add(d)
+        self._phrases = {p: next(iter(ds)) for p, ds in owners.items() if len(ds) == 1 and many > 1}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -204,10 +234,30 @@ class Catalogue:
             got = sum(len(w) for w in names if w in text)
             if got:
                 scores[d] = got
+        for d, length in self._quoted_phrases(text).items():
+            scores[d] = max(scores.get(d, 0), length)
         if not scores or len(scores) == len(self.entries) > 1:
             return ()
         best = max(scores.values())
         return tuple(d for d, s in scores.items() if s == best)
+
+    def _quoted_phrases(self, text: str) -> dict[str, int]:
+        """doc id → the length of the longest phrase of its title (and of no other) the text quotes.
+
+        >>> cat = Catalogue([Entry("a", "关于推广第二批支持创新相关改革举措的通知"),
+        ...                  Entry("b", "关于支持自由贸易试验区深化改革创新若干措施的通知")])
+        >>> cat._quoted_phrases("推广创新改革举措的这份通知里")
+        {'a': 4}
+        """
+        found: dict[str, int] = {}
+        chars = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text)
+        for i in range(len(chars)):
+            for n in range(16, 3, -1):
+                d = self._phrases.get(chars[i:i + n])
+                if d is not None:
+                    found[d] = max(found.get(d, 0), n)
+                    break
+        return found
 
     def only_of_kind(self, question: str) -> tuple[str, ...]:
         """The one document of the kind a question names in Chinese (这个规划里…) when no other

@@ -203,11 +203,12 @@ class Engine:
         preferring those it names by a subject word of their title."""
         q = self.query(raw, text)
         docs, named = self._documents_in_play(q.lowered, doc)
+        titled = self.catalogue.named_in(q.lowered) if named else ()
         library = self.doc_outlines.get(docs[0], self.outline) if len(docs) == 1 else self.outline
         situation = Situation(q, top_k, self.retriever.mask(office, part, docs),
                               self.settings, library, self.retriever, self.offices, self.segmenter, self.scope,
                               self._indicator_names, self._own_periods, named, self.doc_outlines,
-                              self.doc_scopes, self._issuers, self.catalogue.names, self._levels)
+                              self.doc_scopes, self._issuers, self.catalogue.names, self._levels, titled)
         name, result = decide(situation)
         return result if result.decision is not None else replace(result, decision=Decision(name))
 
@@ -270,6 +271,8 @@ class Engine:
         written = [o for o in self.outline.offices_written_in(text) if self.offices.canonical(o) is None]
         if written:  # 国务院教育行政部门 as the document writes it, not the 国务院 inside it
             offices = written + [o for o in offices if not any(o in w for w in written)]
+        # "the State Council Education Supervision Committee (国务院教育督导委员会)": the committee, not 国务院
+        offices = [o for o in offices if not any(o != other and o in other for other in offices)]
         return Query(raw, repaired, lowered, tokens, vector, tuple(offices), plain)
 
     def _doc_scopes(self, bm25) -> dict[str, Scope]:

@@ -53,6 +53,7 @@ class Situation:
     issuers: dict = field(default_factory=dict)        # doc id → its issuer (国务院办公厅 …)
     doc_names: dict = field(default_factory=dict)      # doc id → the names it goes by (number, abbreviations…)
     levels: dict = field(default_factory=dict)         # doc id → "national" or "local"
+    titled: tuple = ()       # of `named`, those named by a subject word of their title (not only their kind)
 
     @cached_property
     def offices_named(self) -> tuple:
@@ -60,10 +61,23 @@ class Situation:
         there is one (知识产权局 in a national notice is the national office, not a province's)."""
         docs = self.library_docs
         if self.doc_outlines and len(docs) == 1 and self.levels.get(docs[0]):
-            named = self.offices.find_in(self.q.text, self.levels[docs[0]])
-            written = [o for o in self.q.offices if self.offices.canonical(o) is None]
-            return tuple(written + [o for o in named if not any(o in w for w in written)]) or self.q.offices
+            return self.offices_at(self.levels[docs[0]])
         return self.q.offices
+
+    def offices_at(self, level: str) -> tuple:
+        """The offices the question names as a document of `level` reads them: 人民银行 is 中国人民银行
+        in a State Council notice and the province's branch in a provincial plan."""
+        if not level:
+            return self.q.offices
+        named = self.offices.find_in(self.q.text, level) or self.offices.find_in(self.q.lowered, level)
+        written = [o for o in self.q.offices if self.offices.canonical(o) is None]
+        named = written + [o for o in named if not any(o in w for w in written)]
+        return tuple(o for o in named if not any(o != p and o in p for p in named)) or self.q.offices
+
+    def office_in(self, doc_id: str) -> str:
+        """The first office the question names, as document `doc_id` reads it ("" when none)."""
+        named = self.offices_at(self.levels.get(doc_id, "")) if self.doc_outlines else self.offices_named
+        return named[0] if named else ""
 
     @cached_property
     def outline(self):

@@ -39,5 +39,22 @@ def answer(s) -> Answer | None:
         return None
     if not asks_about_office(s):
         return None
-    office = s.offices_named[0]
-    return compose.office_answer(q.raw, office, s.library.office_clauses(office), s.offices.get(office))
+    if not s.doc_outlines:
+        office = s.offices_named[0]
+        return compose.office_answer(q.raw, office, s.library.office_clauses(office), s.offices.get(office))
+    offices, clauses = duties(s)
+    return compose.office_answer(q.raw, offices[0], clauses, s.offices.get(offices[0]), offices[1:])
+
+
+def duties(s) -> tuple[tuple[str, ...], list]:
+    """(the offices meant, their clauses in document order) over the documents in play — only
+    those the question names (by a title word, else by kind) when the office has duties there. Each document reads
+    the office's name at its own level: 人民银行 is the central bank in a State Council notice and
+    the province's branch in a provincial plan."""
+    docs = s.library_docs
+    per_doc = {d: s.office_in(d) for d in docs}
+    found = {d: s.doc_outlines[d].office_clauses(o) if d in s.doc_outlines and o else [] for d, o in per_doc.items()}
+    named = [d for d in s.titled if found.get(d)] or [d for d in s.named if found.get(d)]
+    chosen = named or [d for d in docs if found[d]]
+    offices = tuple(dict.fromkeys(per_doc[d] for d in chosen)) or (s.offices_named[0],)
+    return offices, [c for d in chosen for c in found[d]]
