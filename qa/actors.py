@@ -53,6 +53,22 @@ def sector_pattern(table) -> re.Pattern | None:
     return _SECTORS[key]
 
 
+# the subject of a sentence that assigns work, when it is an actor the office table lacks
+# (各有关部门要…, 国家融资担保基金要…, 行业协会要…, 各省份建立…): who does what, as the document says it
+_ACTOR_ENDS = "部门|机构|政府|组织|院校|学校|高校|协会|基金|委员会|领导小组|联席会议|各地区|各地|各省份|地方|企业|医院|单位|中心|银行"   # how the genre's actors end
+_SUBJECT = re.compile(
+    r"(?:^|(?<=[。；;，,：:]))\s*((?:[\u4e00-\u9fff]|、){0,18}?"
+    r"(?:" + _ACTOR_ENDS + "))"
+    r"(?=要|应当|应|须|必须|需要|负责|牵头|会同|可以|将|依据|依照|按照|根据|于\d|结合|通过|建立|推动|组织|完成|制定|制订|"
+    r"加强|积极|统筹|做好|承担|开展|落实|定期|共同|分别|均)")
+_VERB_INSIDE = re.compile(r"监督|指导|落实|建立|推动|加强|负责|实施|开展|完成|制定|制订|提供|促进|支持|鼓励|推进|引导|依托|按照|根据|"
+                          r"通过|加快|会同|牵头|配合|要|应|对|把|向|为")
+_NOT_SUBJECT = re.compile(r"^(?:促进|鼓励|支持|推动|引导|加强|建立|完善|推进|实施|开展|探索|积极|加快|深化|落实|到|在|对|从|为|以|"
+                          r"将|按照|根据|依据|通过|同时|此外|其中|发挥|充分|进一步|要|把|由|与|和|及|使|让|指导|督促|允许|"
+                          r"研究|明确|规范|强化|提高|扩大|降低|优化|健全|坚持|注重|保障|确保)")
+_SUBJECT_END = re.compile(f"(?:{_ACTOR_ENDS})$")
+_BARE = frozenset("部门 机构 单位 中心 银行 企业 组织 基金 学校 医院 政府 委员会".split())  # whose? the text does not say
+
 _LEADING = re.compile(r"^(?:会同|配合|指导|支持|督促|推动|推进|组织|发展|加强|建立|负责|完善|落实|鼓励|引导|协调|"
                       r"由|和|与|及|同|在|对|要|将|的|并|把|向|经|从|按|以|、)+")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
@@ -67,6 +83,11 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
     is the national one)."""
     sectors = sector_pattern(table)
     spans = [(m.start(1), m.end(1), m.group(1)) for m in sectors.finditer(text)] if sectors else []
+    for m in _SUBJECT.finditer(text):
+        name = m.group(1)
+        if not _NOT_SUBJECT.match(name) and not _VERB_INSIDE.search(name) and not name.startswith(_NOT_ACTOR) \
+                and name not in _BARE:
+            spans.extend(_listed_actors(name, m.start(1)))
     for m in COLLECTIVE.finditer(text):
         name = m.group()
         cut = name.find("国务院") if "国务院" in name else len(name) - len(_LEADING.sub("", name))
@@ -75,6 +96,8 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
             spans.append((m.start() + cut, m.end(), name))
     for name in table.find_in(text):
         office = table.get(name)
+        if office is not None and not office.listed:
+            continue   # a name read from some sentence is no office wherever its words occur
         places = sorted((m.start(), -len(n), n) for n in (office.names() if office else (name,)) if n
                         for m in re.finditer(re.escape(n), text))
         # the first mention that is not part of a longer actor (财政部 after 各级财政部门)
@@ -92,6 +115,25 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
             names[i] = "国务院" + name
     names = [n for n in dict.fromkeys(names) if not (issuer and n in issuer)]
     return [n for n in names if not any(n != m and m.endswith(n) and m.startswith("国务院") for m in names)]
+
+
+def _listed_actors(name: str, at: int) -> list[tuple[int, int, str]]:
+    """A subject listing actors (各地区、各有关部门) as one span each, when every member ends like an
+    actor; 政府性融资担保、再担保机构 or 财政和医保部门 share one noun and stay whole.
+
+    >>> [n for _, _, n in _listed_actors("各地区、各有关部门", 0)], [n for _, _, n in _listed_actors("财政和医保部门", 0)]
+    (['各地区', '各有关部门'], ['财政和医保部门'])
+    """
+    parts = re.split(r"(、|和)", name)
+    members = parts[::2]
+    if len(members) > 1 and all(_SUBJECT_END.search(p) and len(p) >= 2 for p in members):
+        spans, start = [], at
+        for i, p in enumerate(parts):
+            if i % 2 == 0:
+                spans.append((start, start + len(p), p))
+            start += len(p)
+        return spans
+    return [(at, at + len(name), name)]
 
 
 def sentence_offices(text: str, terms, table, issuer: str = "") -> list[str]:

@@ -37,6 +37,7 @@ class Office:
     aliases: tuple[str, ...] = ()
     english: tuple[str, ...] = ()
     level: str = ""          # "national", "local" or "" (any): which documents its bare aliases serve
+    listed: bool = True      # in the data file; False: only a name some document writes (各省份, 行业协会)
 
     def names(self) -> tuple[str, ...]:
         """Every way of writing this office, canonical first."""
@@ -87,7 +88,7 @@ class OfficeTable:
 
     def with_names(self, names) -> "OfficeTable":
         """A table that also knows offices a corpus names but the data file lacks."""
-        extra = [Office(n) for n in dict.fromkeys(names) if n not in self.offices]
+        extra = [Office(n, listed=False) for n in dict.fromkeys(names) if n not in self.offices]
         return OfficeTable(list(self.offices.values()) + extra) if extra else self
 
     def canonical(self, name: str, level: str = "") -> str | None:
@@ -159,9 +160,14 @@ class OfficeTable:
         return list(dict.fromkeys(c for _, _, c in sorted(spans)))
 
     def all_names(self) -> list[str]:
-        """Every Chinese alias (for the segmenter's user dictionary)."""
+        """Every Chinese alias (for the segmenter's user dictionary and the typo repair). Of the
+        names only documents write, those of government bodies (各省级人民政府, 卫生健康行政部门); the
+        other actors sentences name (各地, 各部门, 高等职业学校) stay ordinary words: 哪个部门 is no typo of 各部门."""
         return [n for o in self.offices.values() for n in (o.name, o.full_name, *o.aliases)
-                if n and not n.isascii()]
+                if n and not n.isascii() and (o.listed or _OFFICIAL_END.search(n))]
+
+
+_OFFICIAL_END = re.compile(r"^.{2,}(?:人民政府|部门|委员会|领导小组|局|厅|委|办|署|部|法院|检察院|支行|分行|海关|总公司)$")
 
 
 def _key(name: str) -> str:

@@ -8,7 +8,8 @@ from qa.offices import Office, OfficeTable
 
 TABLE = OfficeTable([Office("财政部", level="national"), Office("教育部", level="national"),
                      Office("国家发展改革委", aliases=("发展改革委",), level="national"),
-                     Office("市场监管总局", level="national")])
+                     Office("市场监管总局", level="national"),
+                     Office("国家卫生健康委", aliases=("卫生健康委",), level="national")])
 
 
 def test_an_office_inside_a_longer_actor_still_counts_where_it_stands_alone():
@@ -37,3 +38,28 @@ def test_the_sentence_holding_the_question_gives_the_offices():
     text = "财政部要设立基金，扩大规模，教育部要培训教师。市场监管总局负责抽查。"
     assert sentence_offices(text, ["培训", "教师"], TABLE) == ["教育部"]
     assert sentence_offices(text, ["抽查"], TABLE) == ["市场监管总局"]
+
+
+@pytest.mark.parametrize("text, actors", [
+    ("各有关部门要依照法律规定,建立本部门随机抽查事项清单。", ["各有关部门"]),
+    ("国家融资担保基金要推动与全国性银行业金融机构的合作。", ["国家融资担保基金"]),
+    ("各省份建立省级绩效考核信息系统,与国家系统对接。", ["各省份"]),
+    ("各地区、各有关部门要细化追责免责相关办法。", ["各地区", "各有关部门"]),       # two actors listed
+    ("政府性融资担保、再担保机构要严格以小微企业为主。", ["政府性融资担保、再担保机构"]),  # one shared noun
+    ("市场监管总局要会同有关部门制定联合抽查事项清单。", ["市场监管总局"]),
+    ("卫生健康行政部门监督指导三级公立医院落实病案首页。", ["卫生健康行政部门"]),
+])
+def test_the_subject_of_a_sentence_assigning_work_is_its_actor(text, actors):
+    assert text_offices(text, TABLE) == actors
+
+
+@pytest.mark.parametrize("text", ["鼓励企业要加强研发。", "试点工作要进一步发挥好学历证书作用。", "部门要加强协作。",
+                                  "促进职业院校加强专业建设。"])
+def test_a_verb_or_a_bare_noun_starting_a_sentence_is_no_actor(text):
+    assert text_offices(text, TABLE) == []
+
+
+def test_an_actor_only_a_sentence_names_is_not_an_office_wherever_its_words_occur():
+    table = TABLE.with_names(["三级公立医院"])
+    assert text_offices("国家卫生健康委建立全国三级公立医院绩效考核信息系统。", table) == ["国家卫生健康委"]
+    assert "三级公立医院" not in table.all_names()

@@ -20,10 +20,17 @@ REVERSE_CUES = ("负责哪些", "负责什么", "哪些任务", "哪些工作", 
                 "responsible for", "tasks", "what does", "what is the", "role", "duties", "involved")
 
 
+# cues that also ask about a topic (政策有哪些, what is the …): enough for an office of the table,
+# not for an actor only some sentence names (三级公立医院, 职业院校 are topics as often as actors)
+WEAK_REVERSE_CUES = ("有哪些", "哪些方面", "涉及哪些", "哪几项", "哪些条", "what is the", "involved", "tasks")
+
+
 def asks_about_office(s) -> bool:
     """Office named, and the rest of the question asks what it does rather than about a topic."""
     q = s.q
-    if has_any(q.lowered, REVERSE_CUES):
+    office = s.offices.get(s.offices_named[0])
+    cues = REVERSE_CUES if office is None or office.listed else tuple(c for c in REVERSE_CUES if c not in WEAK_REVERSE_CUES)
+    if has_any(q.lowered, cues):
         return True
     names = [n for o in s.offices_named for n in (s.offices.offices[o].names() if o in s.offices.offices else (o,))]
     rest = q.lowered
