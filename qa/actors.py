@@ -136,9 +136,10 @@ def _listed_actors(name: str, at: int) -> list[tuple[int, int, str]]:
     return [(at, at + len(name), name)]
 
 
-def sentence_offices(text: str, terms, table, issuer: str = "") -> list[str]:
-    """The offices of the sentence of `text` that holds most of the question's `terms` (longer
-    terms count more); the whole text's when no sentence names an office.
+def sentence_offices(text: str, terms, table, issuer: str = "", weight=len) -> list[str]:
+    """The offices of the sentence of `text` that holds most of the question's `terms` (each
+    counting `weight(term)`: by default its length; the engine gives rarer terms more); the whole
+    text's when no sentence names an office.
 
     >>> from qa.offices import Office, OfficeTable
     >>> t = OfficeTable([Office("财政部"), Office("教育部")])
@@ -151,7 +152,7 @@ def sentence_offices(text: str, terms, table, issuer: str = "") -> list[str]:
             offices = text_offices(part, table, issuer)
             if not offices:
                 continue
-            score = sum(len(t) for t in set(terms) if len(t) > 1 and t in part)
+            score = sum(weight(t) for t in set(terms) if len(t) > 1 and t in part)
             if score > best_score:
                 best, best_score = respectively(part, offices, terms), score
     return best if best is not None else text_offices(text, table, issuer)

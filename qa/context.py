@@ -35,7 +35,7 @@ MAX_TURNS = 4        # earlier turns read for context: a conversation's last few
 ANAPHORA = ("这条", "该条", "这一条", "此条", "这项", "该项", "这一项", "此项", "上面那条", "上面这条", "上述条款",
             "那条", "那一条", "这个条款", "该条款", "这个规定", "这件事", "这事", "此事", "它")
 # 这个/那个 alone point back; 这个规划 / 这份文件 name the document, not the previous clause
-BARE_THIS = re.compile(r"[这那]个(?!规划|文件|方案|意见|通知|纲要|办法|措施|政策)")
+BARE_THIS = re.compile(r"[这那]个(?!规划|文件|方案|意见|通知|纲要|办法|措施|政策)|^这(?=由|归|是|要|该|应)")
 ANAPHORA_EN = re.compile(r"\b(this|that) (clause|item|one|measure|provision)\b|\bits\b|\bit\b")
 OFFICE_ASPECT = DEPARTMENT_CUES + ("哪些单位", "什么单位", "指导部门", "牵头部门", "主管部门", "负责部门", "指导单位",
                                    "部门指导", "单位指导", "部门负责", "单位负责",
@@ -137,6 +137,8 @@ def refers_back(text: str) -> bool:
 
     >>> refers_back("它的责任单位有哪些"), refers_back("What does this clause say?"), refers_back("专利谁负责")
     (True, True, False)
+    >>> refers_back("这由哪些部门负责"), refers_back("这是什么意思")
+    (True, True)
     >>> refers_back("这个由哪个部门负责"), refers_back("发改委在这个规划里负责哪些工作")
     (True, False)
     """

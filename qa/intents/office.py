@@ -60,8 +60,21 @@ def duties(s) -> tuple[tuple[str, ...], list]:
     the province's branch in a provincial plan."""
     docs = s.library_docs
     per_doc = {d: s.office_in(d) for d in docs}
-    found = {d: s.doc_outlines[d].office_clauses(o) if d in s.doc_outlines and o else [] for d, o in per_doc.items()}
+    found = {d: _duties_in(s.doc_outlines[d], o, s.offices) if d in s.doc_outlines and o else []
+             for d, o in per_doc.items()}
     named = [d for d in s.titled if found.get(d)] or [d for d in s.named if found.get(d)]
     chosen = named or [d for d in docs if found[d]]
     offices = tuple(dict.fromkeys(per_doc[d] for d in chosen)) or (s.offices_named[0],)
     return offices, [c for d in chosen for c in found[d]]
+
+
+def _duties_in(outline, office: str, table) -> list:
+    """The clauses of one document naming the office: those assigning it work and, for an actor
+    the office table lacks (国家融资担保基金, 各省份 — named in sentences, not notes), every clause
+    whose text names it, since its work is written wherever it is the subject, not only first."""
+    clauses = outline.office_clauses(office)
+    known = table.get(office)
+    if known is not None and known.listed:
+        return clauses
+    held = {c.id for c in clauses}
+    return [c for c in outline.clauses if c.id in held or (c.searchable and office in c.text)]
