@@ -38,7 +38,7 @@ ANAPHORA = ("这条", "该条", "这一条", "此条", "这项", "该项", "这�
 BARE_THIS = re.compile(r"[这那]个(?!规划|文件|方案|意见|通知|纲要|办法|措施|政策)|^这(?=由|归|是|要|该|应)")
 ANAPHORA_EN = re.compile(r"\b(this|that) (clause|item|one|measure|provision)\b|\bits\b|\bit\b")
 OFFICE_ASPECT = DEPARTMENT_CUES + ("哪些单位", "什么单位", "指导部门", "牵头部门", "主管部门", "负责部门", "指导单位",
-                                   "部门指导", "单位指导", "部门负责", "单位负责",
+                                   "部门指导", "单位指导", "部门负责", "单位负责", "指导", "负责", "主管", "牵头",
                                    "部门", "offices", "departments", "agencies")
 TEXT_ASPECT = ("原文", "全文", "具体内容", "内容", "讲的是什么", "讲什么", "说了什么", "说的是什么", "写了什么",
                "是什么", "具体", "full text", "text", "say", "content", "about")
@@ -238,7 +238,7 @@ def _moved(move: tuple[str, int], top: Clause, prev: Answer, outline) -> Clause 
 
 
 def _without(text: str, cues) -> str:
-    for cue in sorted(set(cues), key=len, reverse=True):
+    for cue in sorted(set(cues), key=lambda c: (-len(c), c)):   # the same order in every process
         text = text.replace(cue, " ")
     return text
 

@@ -83,9 +83,7 @@ class Retriever:
         for c in clauses:
             noted.setdefault(c.doc_id, []).append(bool(c.departments))
         quiet = {d for d, flags in noted.items() if sum(flags) < NOTED_SHARE * len(flags)}
-        # a document assigning work in sentences may answer "who" from any clause (its subject)
-        in_text = {c.doc_id for c in clauses if c.offices_in_text}
-        self.office_free = np.fromiter((d in quiet or d in in_text for c, d in zip(clauses, self._doc_of)),
+        self.office_free = np.fromiter((d in quiet or c.offices_in_text for c, d in zip(clauses, self._doc_of)),
                                        dtype=bool, count=len(clauses))
 
     # ------------------------------------------------------------ ranking

@@ -110,7 +110,7 @@ class Scope:
     def _names_in(self, question: str) -> list[str]:
         """The office names (any alias) the question contains, longest first."""
         if self._name_list is None:
-            self._name_list = sorted({n for n in self.names.split("\n") if len(n) >= 2}, key=len, reverse=True)
+            self._name_list = sorted({n for n in self.names.split("\n") if len(n) >= 2}, key=lambda n: (-len(n), n))
         return [n for n in self._name_list if n in question]
 
     def _is_unknown_place(self, word: str) -> bool:

@@ -147,3 +147,11 @@ def test_more_after_a_refusal_is_still_only_a_reference(engine):
     refused, more = converse(engine, "申请专利要交多少钱？", "还有呢")
     assert refused.found is False and more.found is False
     assert more.hits and more.hits[0].clause.id != refused.hits[0].clause.id
+
+
+@pytest.mark.parametrize("follow_up", ["那这个归哪些部门指导？", "这由哪些部门负责？", "它归哪个部门主管？", "这个谁牵头？"])
+def test_asking_who_about_the_previous_clause_leaves_no_topic_words(follow_up):
+    from qa.context import ASPECTS, _without, refers_back
+    assert refers_back(follow_up)
+    rest = _without(follow_up, ASPECTS)   # what is left must name no topic: the cue words all go
+    assert not [w for w in ("指导", "负责", "主管", "牵头", "部门") if w in rest], rest
