@@ -25,6 +25,7 @@ from . import answer as compose
 from . import context, dictcache
 from .intents import Situation, decide
 from .intents.cues import LEAD_CUES, has_any
+from .offices import outermost
 from .outline import Outline
 from .question import check_top_k, clean_question, strip_tags
 from .records import Answer, Clause, Decision, Hit, Query
@@ -202,8 +203,7 @@ class Engine:
         question itself names (by number, title, or an abbreviation the document defines), and
         preferring those it names by a subject word of their title."""
         q = self.query(raw, text)
-        docs, named = self._documents_in_play(q.lowered, doc)
-        titled = self.catalogue.named_in(q.lowered) if named else ()
+        docs, named, titled = self._documents_in_play(q.lowered, doc)
         library = self.doc_outlines.get(docs[0], self.outline) if len(docs) == 1 else self.outline
         situation = Situation(q, top_k, self.retriever.mask(office, part, docs),
                               self.settings, library, self.retriever, self.offices, self.segmenter, self.scope,
@@ -212,19 +212,20 @@ class Engine:
         name, result = decide(situation)
         return result if result.decision is not None else replace(result, decision=Decision(name))
 
-    def _documents_in_play(self, text: str, doc: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(documents the answer must come from, documents to prefer): a filter's document; else
-        the documents the question names exactly; else none, preferring the documents it names by
-        a word of their title or by their kind (这个规划)."""
+    def _documents_in_play(self, text: str, doc: str | None) -> tuple[tuple[str, ...], ...]:
+        """(documents the answer must come from, documents to prefer, those of them named by a
+        title word or phrase): a filter's document; else the documents the question names exactly;
+        else none, preferring the documents it names by a word of their title or by their kind
+        (这个规划)."""
         if doc is not None:
-            return (doc,), ()
+            return (doc,), (), ()
         if len(self.catalogue) < 2 or self.settings.mode != "full":
-            return (), ()
+            return (), (), ()
         exact = self.catalogue.named_exactly(text) or self.catalogue.only_of_kind(text)
         if exact:
-            return exact, ()
-        named = self.catalogue.named_in(text) + self.catalogue.of_kind(text)
-        return (), tuple(dict.fromkeys(named))
+            return exact, (), ()
+        titled = self.catalogue.named_in(text)
+        return (), tuple(dict.fromkeys(titled + self.catalogue.of_kind(text))), titled
 
     def _previous_turn(self, turns: tuple[str, ...], top_k: int, office, part, doc=None) -> context.Turn | None:
         """The previous user turn, answered in its own context (cached: in a chat it was just
@@ -272,8 +273,7 @@ class Engine:
         if written:  # 国务院教育行政部门 as the document writes it, not the 国务院 inside it
             offices = written + [o for o in offices if not any(o in w for w in written)]
         # "the State Council Education Supervision Committee (国务院教育督导委员会)": the committee, not 国务院
-        offices = [o for o in offices if not any(o != other and o in other for other in offices)]
-        return Query(raw, repaired, lowered, tokens, vector, tuple(offices), plain)
+        return Query(raw, repaired, lowered, tokens, vector, outermost(offices), plain)
 
     def _doc_scopes(self, bm25) -> dict[str, Scope]:
         """What each document can answer (the places, years and periods it names, the kinds of

@@ -167,6 +167,16 @@ class OfficeTable:
                 if n and not n.isascii() and (o.listed or _OFFICIAL_END.search(n))]
 
 
+def outermost(names) -> tuple[str, ...]:
+    """The names, without one that is part of another named too (国务院 beside 国务院教育督导委员会).
+
+    >>> outermost(["国务院", "国务院教育督导委员会", "财政部"])
+    ('国务院教育督导委员会', '财政部')
+    """
+    names = list(names)
+    return tuple(n for n in names if not any(n != other and n in other for other in names))
+
+
 _OFFICIAL_END = re.compile(r"^.{2,}(?:人民政府|部门|委员会|领导小组|局|厅|委|办|署|部|法院|检察院|支行|分行|海关|总公司)$")
 
 

@@ -15,6 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..offices import outermost
 from ..records import Hit, Query
 from ..settings import Settings
 from . import gate, indicator, office, out_of_scope, overview, reference, search
@@ -54,6 +55,7 @@ class Situation:
     doc_names: dict = field(default_factory=dict)      # doc id → the names it goes by (number, abbreviations…)
     levels: dict = field(default_factory=dict)         # doc id → "national" or "local"
     titled: tuple = ()       # of `named`, those named by a subject word of their title (not only their kind)
+    _by_level: dict = field(default_factory=dict, repr=False)   # offices_at's answers, per level
 
     @cached_property
     def offices_named(self) -> tuple:
@@ -66,13 +68,16 @@ class Situation:
 
     def offices_at(self, level: str) -> tuple:
         """The offices the question names as a document of `level` reads them: 人民银行 is 中国人民银行
-        in a State Council notice and the province's branch in a provincial plan."""
+        in a State Council notice and the province's branch in a provincial plan (once per level:
+        a library of many documents has two or three)."""
         if not level:
             return self.q.offices
-        named = self.offices.find_in(self.q.text, level) or self.offices.find_in(self.q.lowered, level)
-        written = [o for o in self.q.offices if self.offices.canonical(o) is None]
-        named = written + [o for o in named if not any(o in w for w in written)]
-        return tuple(o for o in named if not any(o != p and o in p for p in named)) or self.q.offices
+        if level not in self._by_level:
+            named = self.offices.find_in(self.q.text, level) or self.offices.find_in(self.q.lowered, level)
+            written = [o for o in self.q.offices if self.offices.canonical(o) is None]
+            self._by_level[level] = outermost(written + [o for o in named if not any(o in w for w in written)]) \
+                or self.q.offices
+        return self._by_level[level]
 
     def office_in(self, doc_id: str) -> str:
         """The first office the question names, as document `doc_id` reads it ("" when none)."""
