@@ -66,6 +66,7 @@ _VERB_INSIDE = re.compile(r"监督|指导|落实|建立|推动|加强|负责|实
 _NOT_SUBJECT = re.compile(r"^(?:促进|鼓励|支持|推动|引导|加强|建立|完善|推进|实施|开展|探索|积极|加快|深化|落实|到|在|对|从|为|以|"
                           r"将|按照|根据|依据|通过|同时|此外|其中|发挥|充分|进一步|要|把|由|与|和|及|使|让|指导|督促|允许|"
                           r"研究|明确|规范|强化|提高|扩大|降低|优化|健全|坚持|注重|保障|确保)")
+_NOT_NOUN = frozenset("v vd c p a ad u".split())   # part-of-speech flags no actor's name starts with
 _SUBJECT_END = re.compile(f"(?:{_ACTOR_ENDS})$")
 _BARE = frozenset("部门 机构 单位 中心 银行 企业 组织 基金 学校 医院 政府 委员会".split())  # whose? the text does not say
 
@@ -84,10 +85,9 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
     sectors = sector_pattern(table)
     spans = [(m.start(1), m.end(1), m.group(1)) for m in sectors.finditer(text)] if sectors else []
     for m in _SUBJECT.finditer(text):
-        name = m.group(1)
-        if not _NOT_SUBJECT.match(name) and not _VERB_INSIDE.search(name) and not name.startswith(_NOT_ACTOR) \
-                and name not in _BARE:
-            spans.extend(_listed_actors(name, m.start(1)))
+        name = _as_actor(m.group(1))
+        if name:
+            spans.extend(_listed_actors(name, m.end(1) - len(name)))
     for m in COLLECTIVE.finditer(text):
         name = m.group()
         cut = name.find("国务院") if "国务院" in name else len(name) - len(_LEADING.sub("", name))
@@ -115,6 +115,26 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
             names[i] = "国务院" + name
     names = [n for n in dict.fromkeys(names) if not (issuer and n in issuer)]
     return [n for n in names if not any(n != m and m.endswith(n) and m.startswith("国务院") for m in names)]
+
+
+def _as_actor(phrase: str) -> str:
+    """The actor a sentence-opening phrase names ("" when it names none): a noun phrase, after any
+    leading adverb (原则上国家融资担保基金 → 国家融资担保基金); a verb, conjunction or adjective first
+    (构建…机构, 可以委托…机构, 厚植企业) or a description with 的 (费率较低的…机构) is no actor.
+
+    >>> _as_actor("原则上国家融资担保基金"), _as_actor("构建政府性融资担保机构"), _as_actor("各省份")
+    ('国家融资担保基金', '', '各省份')
+    """
+    import jieba.posseg   # the corpus's titles already loaded its dictionary
+    words = jieba.posseg.lcut(phrase)
+    while words and words[0].flag.startswith("d"):
+        words = words[1:]
+    name = "".join(w.word for w in words)
+    if not words or words[0].flag in _NOT_NOUN or "的" in name:
+        return ""
+    if _NOT_SUBJECT.match(name) or _VERB_INSIDE.search(name) or name.startswith(_NOT_ACTOR) or name in _BARE:
+        return ""
+    return name
 
 
 def _listed_actors(name: str, at: int) -> list[tuple[int, int, str]]:
