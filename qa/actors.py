@@ -156,15 +156,19 @@ def _listed_actors(name: str, at: int) -> list[tuple[int, int, str]]:
     return [(at, at + len(name), name)]
 
 
-def sentence_offices(text: str, terms, table, issuer: str = "", weight=len) -> list[str]:
+def sentence_offices(text: str, terms, table, issuer: str = "", weight=len, question: str = "",
+                     lead: bool = False) -> list[str]:
     """The offices of the sentence of `text` that holds most of the question's `terms` (each
     counting `weight(term)`: by default its length; the engine gives rarer terms more); the whole
-    text's when no sentence names an office.
+    text's when no sentence names an office. With `lead` (谁牵头), only the actor the sentence has
+    lead (「A牵头」, 「A要会同B」); `question` tells 「A、B分别负责X、Y」 apart.
 
     >>> from qa.offices import Office, OfficeTable
     >>> t = OfficeTable([Office("财政部"), Office("教育部")])
     >>> sentence_offices("财政部负责资金保障。教育部负责教师培训。", ["教师", "培训"], t)
     ['教育部']
+    >>> sentence_offices("财政部要会同教育部制定办法。", ["办法"], t, lead=True)
+    ['财政部']
     """
     best, best_score = None, 0.0
     for sentence in _SENTENCE.findall(text):
@@ -174,16 +178,34 @@ def sentence_offices(text: str, terms, table, issuer: str = "", weight=len) -> l
                 continue
             score = sum(weight(t) for t in set(terms) if len(t) > 1 and t in part)
             if score > best_score:
-                best, best_score = respectively(part, offices, terms), score
+                best, best_score = respectively(part, offices, terms, question), score
+                if lead:
+                    best = leading(part, best) or best
     return best if best is not None else text_offices(text, table, issuer)
 
 
-def respectively(part: str, offices: list[str], terms) -> list[str]:
-    """「A、B分别负责X、Y」: the office whose task holds most of the question's terms; all of them
-    when the tasks do not pair one to one with the offices or the question tells none apart.
+_LEADS = re.compile(r"(?:要|应|应当|负责)?(?:牵头|会同)")
+
+
+def leading(text: str, offices) -> list[str]:
+    """The one actor the text says leads — written right before 牵头 or (要)会同 — else none.
+
+    >>> leading("市场监管总局要会同有关部门制定清单", ["市场监管总局"]), leading("甲部、乙部负责", ["甲部", "乙部"])
+    (['市场监管总局'], [])
+    """
+    found = [o for o in offices if any(_LEADS.match(text, m.end()) for m in re.finditer(re.escape(o), text))]
+    return found if len(found) == 1 else []
+
+
+def respectively(part: str, offices: list[str], terms, question: str = "") -> list[str]:
+    """「A、B分别负责X、Y」: the office whose task the question names — by the characters only that
+    task has (院校外 against 院校内), else by the question's terms; all of them when the tasks do
+    not pair one to one with the offices or the question tells none apart.
 
     >>> respectively("甲部、乙部分别负责院校外、院校内证书的实施。", ["甲部", "乙部"], ["院校内", "证书"])
     ['乙部']
+    >>> respectively("甲部、乙部分别负责管理院校外、院校内证书的实施。", ["甲部", "乙部"], ["院校", "证书"], "院校外的证书谁管")
+    ['甲部']
     >>> respectively("甲部、乙部负责证书。", ["甲部", "乙部"], ["证书"])
     ['甲部', '乙部']
     """
@@ -193,7 +215,14 @@ def respectively(part: str, offices: list[str], terms) -> list[str]:
     tasks = tail.split("、")
     if len(tasks) != len(offices):
         return offices
-    scores = [sum(len(t) for t in set(terms) if len(t) > 1 and t in task) for task in tasks]
+    # the parallel elements stand by the 、: the end of each task but the last, the start of the last
+    # (「负责管理院校外、院校内证书的实施」 → 院校外 / 院校内)
+    elements = [t[-3:] for t in tasks[:-1]] + [tasks[-1][:3]]
+    pairs = [{e[i:i + 2] for i in range(len(e) - 1)} for e in elements]
+    asked = {question[i:i + 2] for i in range(len(question) - 1)}
+    own = [len((p - set().union(*(q for j, q in enumerate(pairs) if j != i))) & asked) for i, p in enumerate(pairs)]
+    scores = own if max(own) and own.count(max(own)) == 1 else \
+        [sum(len(t) for t in set(terms) if len(t) > 1 and t in task) for task in tasks]
     best = max(scores)
     return [offices[scores.index(best)]] if best and scores.count(best) == 1 else offices
 
@@ -231,4 +260,8 @@ def with_text_offices(doc: Document, table) -> Document:
 
 
 def _with_offices(clause: Clause, offices: list[str]) -> Clause:
-    return replace(clause, departments=tuple(offices), offices_in_text=True) if offices else clause
+    """The clause with the offices its text names; the lead too, when one actor is written leading."""
+    if not offices:
+        return clause
+    lead = leading(clause.text, offices)
+    return replace(clause, departments=tuple(offices), offices_in_text=True, lead=lead[0] if lead else "")

@@ -183,16 +183,18 @@ NO_CONTEXT = "这个问题要接着上文问（例如先问“一(二)3讲的是
 
 
 def clause_aspect_answer(question: str, clause: Clause | None, aspect: str, others: list[Hit],
-                         children: list[Clause] = (), lead: bool = False) -> Answer:
-    """One clause fixed by the conversation (这一条, 下一条 …): its offices, place or text (a
-    heading's text is the list of what it contains)."""
+                         children: list[Clause] = (), lead: bool = False, offices=None) -> Answer:
+    """One clause fixed by the conversation (这一条, 下一条 …): its offices (`offices` when the
+    caller narrowed them to the sentence the conversation is about), place or text (a heading's
+    text is the list of what it contains)."""
     if clause is None:
         return Answer(question, False, "clause", "按上文没有找到要找的条款（已经到了这一部分的开头或末尾）。")
     hits = [Hit(clause, 1.0)] + [h for h in others if h.clause.id != clause.id]
     if children and aspect == "text":
         return overview_answer(question, clause, children, max(len(hits), 5))
     if aspect == "offices":
-        return clause_answer(question, "department", hits, True, (lead_as_written(clause) or None) if lead else None)
+        return clause_answer(question, "department", hits, True,
+                             offices or ((lead_as_written(clause) or None) if lead else None))
     if aspect == "place":
         text = f"{citation(clause)}位于：{' › '.join(clause.path)}。"
         return Answer(question, True, "clause", text, clause.offices_as_written, None, tuple(hits))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .actors import sentence_offices
 from .bm25 import idf_of
 from .catalogue import catalogue_of
 from .corpus import Corpus, document_level, home_words, load_corpus
@@ -192,8 +193,13 @@ class Engine:
             return replace(compose.not_found(raw, "clause", [Hit(reading.clause, 1.0)]),
                            decision=decision, context_ids=reading.context_ids)
         others = list(turn.answer.hits[1:top_k]) if reading.pattern == "same_clause" else []
+        lead = has_any(raw, LEAD_CUES)
+        offices = None
+        if reading.aspect == "offices" and reading.clause.offices_in_text:  # the sentence the talk is about
+            offices = sentence_offices(reading.clause.text, self.segmenter.tokens(turn.question), self.offices,
+                                       self._issuers.get(reading.clause.doc_id, ""), question=turn.question, lead=lead)
         result = compose.clause_aspect_answer(raw, reading.clause, reading.aspect, others,
-                                              self.outline.children(reading.clause), has_any(raw, LEAD_CUES))
+                                              self.outline.children(reading.clause), lead, offices)
         return compose.read_in_context(replace(result, decision=decision), raw, reading.describe(),
                                        reading.context_ids)
 

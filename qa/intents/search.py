@@ -69,7 +69,8 @@ def answer(s) -> Answer:
     if intent == "department" and s.retriever.office_free[top]:  # offices written in sentences
         group = s.retriever.group_of(top)   # a term rare in the clause's document tells its sentence
         offices = sentence_offices(s.retriever.clauses[top].text, s.q.tokens, s.offices, s.issuer_of(top),
-                                   lambda t: len(t) * (0.5 + idf_of(s.retriever.bm25, t, group)))
+                                   lambda t: len(t) * (0.5 + idf_of(s.retriever.bm25, t, group)),
+                                   s.q.text, has_any(s.q.lowered, LEAD_CUES))
     elif intent == "department" and has_any(s.q.lowered, LEAD_CUES):  # 谁牵头: the lead, where one is named
         offices = compose.lead_as_written(hits[0].clause) or None
     return compose.decided(compose.clause_answer(s.q.raw, intent, hits, True, offices), decision)
