@@ -51,41 +51,11 @@ class SparseBM25:
         >>> bool((both[:3] == alone).all())
         True
         """
-        vocab: dict[str, int] = {}
-        rows, cols, tfs, lens = array("q"), array("q"), array("d"), array("d")
-        for d, doc in enumerate(corpus):
-            lens.append(len(doc))
-            counts = Counter(doc)
-            rows.extend([d] * len(counts))
-            cols.extend([vocab.setdefault(term, len(vocab)) for term in counts])
-            tfs.extend(counts.values())
-        n_docs = len(lens)
-        doc_len = np.frombuffer(lens, dtype=np.float64) if n_docs else np.zeros(0)
-        rows_a = np.frombuffer(rows, dtype=np.int64) if len(rows) else np.zeros(0, np.int64)
-        cols_a = np.frombuffer(cols, dtype=np.int64) if len(cols) else np.zeros(0, np.int64)
-        tf_a = np.frombuffer(tfs, dtype=np.float64) if len(tfs) else np.zeros(0)
-        group_of = group_index(groups, n_docs)
-        n_groups = int(group_of.max()) + 1 if n_docs else 1
-        v = max(len(vocab), 1)
-        # per (group, term): document frequency, then idf with rank_bm25's floor of the group's mean
-        pair = group_of[rows_a] * v + cols_a
-        df = np.bincount(pair, minlength=n_groups * v).astype(np.float64).reshape(n_groups, v)
-        n_in = np.bincount(group_of, minlength=n_groups).astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            idf = np.log(n_in[:, None] - df + 0.5) - np.log(df + 0.5)
-        for g in range(n_groups):
-            present = df[g] > 0
-            if present.any():
-                row = idf[g]
-                floor = epsilon * row[present].mean()
-                row[present & (row < 0)] = floor
-        len_sum = np.bincount(group_of, weights=doc_len, minlength=n_groups)
-        avgdl = np.where((n_in > 0) & (len_sum > 0), len_sum / np.maximum(n_in, 1), 1.0)
-        g_rows = group_of[rows_a]
-        norm = k1 * (1 - b + b * doc_len[rows_a] / avgdl[g_rows])
-        data = idf[g_rows, cols_a] * tf_a * (k1 + 1) / (tf_a + norm)
-        weights = sparse.csc_matrix((data, (rows_a, cols_a)), shape=(n_docs, len(vocab)))
-        return cls(vocab, weights, group_of if n_groups > 1 else None)
+        postings = Postings()
+        for doc in corpus:
+            postings.add(doc)
+        return postings.bm25(k1, b, epsilon, groups)
+
 
     @property
     def n_docs(self) -> int:
@@ -107,26 +77,79 @@ class SparseBM25:
         qv = np.fromiter(counts.values(), dtype=np.float64)
         return np.asarray(self.weights[:, ids] @ qv).ravel()
 
-    def save(self, folder: Path) -> None:
+    def save(self, folder: Path, prefix: str = "bm25") -> None:
+        """Write the matrix as `<prefix>_*.npy` files and `<prefix>_vocab.json` into `folder`."""
         w = self.weights
-        np.save(folder / "bm25_data.npy", w.data, allow_pickle=False)
-        np.save(folder / "bm25_indices.npy", w.indices, allow_pickle=False)
-        np.save(folder / "bm25_indptr.npy", w.indptr, allow_pickle=False)
+        np.save(folder / f"{prefix}_data.npy", w.data, allow_pickle=False)
+        np.save(folder / f"{prefix}_indices.npy", w.indices, allow_pickle=False)
+        np.save(folder / f"{prefix}_indptr.npy", w.indptr, allow_pickle=False)
         if self.groups is not None:
-            np.save(folder / "bm25_groups.npy", self.groups.astype(np.int32), allow_pickle=False)
-        (folder / "bm25_vocab.json").write_text(
+            np.save(folder / f"{prefix}_groups.npy", self.groups.astype(np.int32), allow_pickle=False)
+        (folder / f"{prefix}_vocab.json").write_text(
             json.dumps({"shape": list(w.shape), "vocab": self.vocab}, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> "SparseBM25":
-        meta = json.loads((folder / "bm25_vocab.json").read_text(encoding="utf-8"))
-        w = sparse.csc_matrix((np.load(folder / "bm25_data.npy", allow_pickle=False),
-                               np.load(folder / "bm25_indices.npy", allow_pickle=False),
-                               np.load(folder / "bm25_indptr.npy", allow_pickle=False)),
+    def load(cls, folder: Path, prefix: str = "bm25") -> "SparseBM25":
+        meta = json.loads((folder / f"{prefix}_vocab.json").read_text(encoding="utf-8"))
+        w = sparse.csc_matrix((np.load(folder / f"{prefix}_data.npy", allow_pickle=False),
+                               np.load(folder / f"{prefix}_indices.npy", allow_pickle=False),
+                               np.load(folder / f"{prefix}_indptr.npy", allow_pickle=False)),
                               shape=tuple(meta["shape"]))
-        groups_file = folder / "bm25_groups.npy"
+        groups_file = folder / f"{prefix}_groups.npy"
         groups = np.load(groups_file, allow_pickle=False).astype(np.int64) if groups_file.exists() else None
         return cls(meta["vocab"], w, groups)
+
+
+class Postings:
+    """Term counts gathered one token list at a time, turned into a SparseBM25 at the end — so a
+    build can feed two indexes (clauses and their sentences) from one pass of tokenising.
+
+    >>> p = Postings(); p.add(["a", "b"]); p.add(["b", "c"]); p.add(["a", "d"])
+    >>> p.bm25().scores(["c"]).round(2).tolist()
+    [0.0, 0.51, 0.0]
+    """
+
+    def __init__(self):
+        self.vocab: dict[str, int] = {}
+        self.rows, self.cols, self.tfs, self.lens = array("q"), array("q"), array("d"), array("d")
+
+    def add(self, doc: list[str]) -> None:
+        d = len(self.lens)
+        self.lens.append(len(doc))
+        counts = Counter(doc)
+        self.rows.extend([d] * len(counts))
+        self.cols.extend([self.vocab.setdefault(term, len(self.vocab)) for term in counts])
+        self.tfs.extend(counts.values())
+
+    def bm25(self, k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25, groups=None) -> SparseBM25:
+        """The BM25 matrix of the token lists added (see SparseBM25.fit for `groups`)."""
+        n_docs = len(self.lens)
+        doc_len = np.frombuffer(self.lens, dtype=np.float64) if n_docs else np.zeros(0)
+        rows_a = np.frombuffer(self.rows, dtype=np.int64) if len(self.rows) else np.zeros(0, np.int64)
+        cols_a = np.frombuffer(self.cols, dtype=np.int64) if len(self.cols) else np.zeros(0, np.int64)
+        tf_a = np.frombuffer(self.tfs, dtype=np.float64) if len(self.tfs) else np.zeros(0)
+        group_of = group_index(groups, n_docs)
+        n_groups = int(group_of.max()) + 1 if n_docs else 1
+        v = max(len(self.vocab), 1)
+        # per (group, term): document frequency, then idf with rank_bm25's floor of the group's mean
+        pair = group_of[rows_a] * v + cols_a
+        df = np.bincount(pair, minlength=n_groups * v).astype(np.float64).reshape(n_groups, v)
+        n_in = np.bincount(group_of, minlength=n_groups).astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            idf = np.log(n_in[:, None] - df + 0.5) - np.log(df + 0.5)
+        for g in range(n_groups):
+            present = df[g] > 0
+            if present.any():
+                row = idf[g]
+                floor = epsilon * row[present].mean()
+                row[present & (row < 0)] = floor
+        len_sum = np.bincount(group_of, weights=doc_len, minlength=n_groups)
+        avgdl = np.where((n_in > 0) & (len_sum > 0), len_sum / np.maximum(n_in, 1), 1.0)
+        g_rows = group_of[rows_a]
+        norm = k1 * (1 - b + b * doc_len[rows_a] / avgdl[g_rows])
+        data = idf[g_rows, cols_a] * tf_a * (k1 + 1) / (tf_a + norm)
+        weights = sparse.csc_matrix((data, (rows_a, cols_a)), shape=(n_docs, len(self.vocab)))
+        return SparseBM25(self.vocab, weights, group_of if n_groups > 1 else None)
 
 
 def group_index(groups, n: int) -> np.ndarray:

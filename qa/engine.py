@@ -69,7 +69,8 @@ class Engine:
         self.doc_outlines = ({d: Outline([c for c in built.clauses if c.doc_id == d], titles) for d in titles}
                              if len(titles) > 1 else {})
         # a backend other than local brings its own retriever (qa/backends): same maths, its search
-        self.retriever = retriever or Retriever([built.clauses[i] for i in built.searchable], built.bm25, built.dense)
+        self.retriever = retriever or Retriever([built.clauses[i] for i in built.searchable], built.bm25, built.dense,
+                                                  built.sentences)
         self._meta = {d.doc_id: " ".join(filter(None, (d.title, getattr(d, "number", ""))))
                       for d in corpus.documents}   # a document's title and number count as its text
         corpus_text = "".join(c.text for c in built.clauses) + "\n".join(self._meta.values())

@@ -21,6 +21,7 @@ import numpy as np
 from .actors import NOTED_SHARE   # a document whose leaves name offices this often writes office notes
 from .bm25 import SparseBM25, idf_of
 from .dense import DenseIndex
+from .passages import SentenceIndex
 from .records import Clause, Hit
 from .settings import Settings
 
@@ -58,10 +59,12 @@ def top_candidates(bm: np.ndarray, dn: np.ndarray, cand: np.ndarray, n: int) -> 
 class Retriever:
     """Ranks `clauses` (the searchable ones, in index row order) for a question's tokens and vector."""
 
-    def __init__(self, clauses: list[Clause], bm25: SparseBM25, dense: DenseIndex | None):
+    def __init__(self, clauses: list[Clause], bm25: SparseBM25, dense: DenseIndex | None,
+                 sentences: SentenceIndex | None = None):
         self.clauses = clauses
         self.bm25 = bm25
         self.dense = dense
+        self.sentences = sentences
         if not bm25.weights.has_sorted_indices:
             bm25.weights.sort_indices()
         # a word the corpus never uses weighs like a typical word: named places, organisations and
@@ -88,9 +91,10 @@ class Retriever:
 
     # ------------------------------------------------------------ ranking
     def scores(self, tokens: list[str], vector: np.ndarray | None, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-        """(BM25, dense) score of every clause; zeros for a side the mode leaves out."""
+        """(BM25, dense) score of every clause; zeros for a side the mode leaves out. The BM25
+        side holds the clause's best sentence too (`lexical`)."""
         n = len(self.clauses)
-        bm = self.bm25.scores(tokens) if settings.mode != "dense" else np.zeros(n)
+        bm = self.lexical(self.bm25.scores(tokens), tokens, settings) if settings.mode != "dense" else np.zeros(n)
         if settings.mode == "bm25" or self.dense is None or vector is None:
             return bm, np.zeros(n)
         if self.dense.exact:
@@ -99,6 +103,15 @@ class Retriever:
         dn = np.full(n, float(sims.min()) if len(sims) else 0.0)
         dn[ids] = sims
         return bm, dn
+
+    def lexical(self, bm: np.ndarray, tokens: list[str], settings: Settings, positions=None) -> np.ndarray:
+        """Clause BM25 scores `bm` (of every clause, or of `positions`) plus
+        `settings.sentence_weight` × the score of each clause's best sentence (qa/passages.py):
+        a sentence that says what is asked carries its long clause."""
+        if self.sentences is None or not settings.sentence_weight:
+            return bm
+        best = self.sentences.best(tokens, len(self.clauses))
+        return bm + settings.sentence_weight * (best if positions is None else best[positions])
 
     def rank(self, tokens: list[str], vector: np.ndarray | None, settings: Settings,
              allowed: np.ndarray | None = None, prefer: np.ndarray | None = None) -> list[tuple[int, float]]:

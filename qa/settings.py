@@ -29,6 +29,7 @@ class Settings:
     fusion: str = "weighted"      # "weighted" (min-max normalised sum) or "rrf"
     dense_weight: float = 0.3     # chosen by `python -m qa eval --sweep`
     rrf_k: int = 60
+    sentence_weight: float = 2.0  # BM25 of a clause's best sentence, added to the clause's (qa/passages.py)
     candidates: int = 200         # best of each ranking kept before fusing (partial sort)
     # documents: a question naming a document by a word of its title prefers that document's clauses
     named_doc_boost: float = 0.15     # on fused scores (choosing the document without vectors)
@@ -59,5 +60,7 @@ class Settings:
             raise ValueError(f"fusion {self.fusion!r} is not weighted or rrf")
         if not 0.0 <= self.dense_weight <= 1.0:
             raise ValueError("dense_weight must lie between 0 and 1")
+        if self.sentence_weight < 0:
+            raise ValueError("sentence_weight must not be negative")
         if self.candidates < 1:
             raise ValueError("candidates must be at least 1")

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .bm25 import SparseBM25
+from .bm25 import Postings, SparseBM25
 from .corpus import Corpus, fingerprint
 from .dense import DenseIndex
+from .passages import SentenceIndex, sentences
 from .records import Clause
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6     # 6: the sentence index (qa/passages.py)
 EMBED_BATCH = 32
 TOKENISE_PROGRESS_MIN = 2000     # smaller corpora tokenise in about a second: no bar
 
@@ -41,6 +42,7 @@ class Built:
     bm25: SparseBM25
     dense: DenseIndex | None
     manifest: dict
+    sentences: SentenceIndex | None = None   # the searchable clauses' sentences, same row order
 
 
 def index_text(clause: Clause) -> str:
@@ -76,15 +78,34 @@ def _progress(done: int, total: int, label: str, stream) -> None:
 
 
 def _tokenised(segmenter, clauses: list[Clause], stream):
-    """Token lists one clause at a time, for SparseBM25.fit; a progress bar on large corpora
-    (tokenising is most of a build without embeddings: ~45 s at 100k clauses)."""
+    """(heading tokens, token list of each sentence) one clause at a time; a progress bar on large
+    corpora (tokenising is most of a build without embeddings: ~45 s at 100k clauses).
+
+    The clause's own tokens are the heading's followed by its sentences': the segmenter never
+    joins words across a sentence mark, so this is `segmenter.tokens(index_text(clause))`, got
+    with one pass of tokenising for both indexes."""
     total = len(clauses)
     show = stream if total >= TOKENISE_PROGRESS_MIN else None
     step = max(1, total // 100)
     for n, clause in enumerate(clauses, 1):
-        yield segmenter.tokens(index_text(clause))
+        yield (segmenter.tokens(" ".join(clause.path) + "\n"),
+               [segmenter.tokens(s) for s in sentences(clause.text) or [clause.text]])
         if n % step == 0 or n == total:
             _progress(n, total, "tokenising", show)
+
+
+def _lexical(segmenter, clauses: list[Clause], stream) -> tuple[SparseBM25, SentenceIndex]:
+    """The clause BM25 and the sentence index of `clauses`, each document with its own statistics."""
+    whole, parts = Postings(), Postings()
+    clause_of, sentence_docs = [], []
+    for position, (head, pieces) in enumerate(_tokenised(segmenter, clauses, stream)):
+        whole.add(head + [t for piece in pieces for t in piece])
+        for piece in pieces:
+            parts.add(piece)
+            clause_of.append(position)
+            sentence_docs.append(clauses[position].doc_id)
+    docs = [c.doc_id for c in clauses]
+    return whole.bm25(groups=docs), SentenceIndex(parts.bm25(groups=sentence_docs), np.asarray(clause_of, np.int64))
 
 
 def embed_in_batches(embedder, texts: list[str], stream=None, label="embedding") -> np.ndarray:
@@ -141,8 +162,7 @@ def build(corpus: Corpus, index_dir: Path, embedder, segmenter=None, stream=sys.
     clauses = [c for doc in corpus.documents for c in doc.clauses]
     searchable = [i for i, c in enumerate(clauses) if c.searchable]
     # each document keeps its own BM25 statistics: adding one changes no score of another
-    bm25 = SparseBM25.fit(_tokenised(segmenter, [clauses[i] for i in searchable], stream),
-                          groups=[clauses[i].doc_id for i in searchable])
+    bm25, sentence_index = _lexical(segmenter, [clauses[i] for i in searchable], stream)
     dense, embed_hashes = None, []
     if embedder is not None:
         texts = [embed_text(clauses[i]) for i in searchable]
@@ -160,7 +180,7 @@ def build(corpus: Corpus, index_dir: Path, embedder, segmenter=None, stream=sys.
                 "embedder": embedder.id if embedder is not None else None,
                 "n_clauses": len(clauses), "n_searchable": len(searchable),
                 "embed_hashes": embed_hashes, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    built = Built(clauses, searchable, bm25, dense, manifest)
+    built = Built(clauses, searchable, bm25, dense, manifest, sentence_index)
     _publish(built, index_dir)
     return built
 
@@ -173,6 +193,8 @@ def _publish(built: Built, index_dir: Path) -> None:
         {"clauses": [c.to_json() for c in built.clauses], "searchable": built.searchable},
         ensure_ascii=False), encoding="utf-8")
     built.bm25.save(tmp)
+    if built.sentences is not None:
+        built.sentences.save(tmp)
     if built.dense is not None:
         built.dense.save(tmp)
     files = {p.name: _sha(p) for p in sorted(tmp.iterdir())}
@@ -185,8 +207,29 @@ def _publish(built: Built, index_dir: Path) -> None:
     os.replace(pointer_tmp, index_dir / "CURRENT")
     built.manifest = manifest
     for old in index_dir.iterdir():  # earlier builds and debris of killed builds
-        if old.is_dir() and old.name != name and (old.name.startswith("b-") or old.name.startswith(".tmp-")):
+        if old.is_dir() and old.name != name and (old.name.startswith("b-") or _abandoned(old.name)):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _abandoned(name: str) -> bool:
+    """Is `.tmp-b-<stamp>-<pid>-<n>` the debris of a build whose process is gone? A build another
+    live process is writing right now is not (two processes opening one stale index both build).
+
+    >>> _abandoned(f".tmp-b-20260101000000-{os.getpid()}-1"), _abandoned("b-20260101000000-1-1")
+    (False, False)
+    """
+    if not name.startswith(".tmp-"):
+        return False
+    parts = name.split("-")
+    if len(parts) < 4 or not parts[3].isdigit():
+        return True    # not a name a build of ours writes: nothing is writing it
+    try:
+        os.kill(int(parts[3]), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, ValueError):
+        return False
+    return False
 
 
 class VectorsOnDisk:
@@ -233,7 +276,8 @@ def load(index_dir: Path, corpus: Corpus, embedder, vectors: bool = True) -> Bui
         data = json.loads((folder / "clauses.json").read_text(encoding="utf-8"))
         clauses = [Clause.from_json(c) for c in data["clauses"]]
         bm25 = SparseBM25.load(folder)
+        sentence_index = SentenceIndex.load(folder)
         dense = None if want is None else DenseIndex.load(folder) if vectors else VectorsOnDisk(folder)
     except Exception as exc:  # any decoding failure means: rebuild
         raise StaleIndex(f"index files unreadable ({type(exc).__name__})")
-    return Built(clauses, data["searchable"], bm25, dense, manifest)
+    return Built(clauses, data["searchable"], bm25, dense, manifest, sentence_index)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +21,9 @@ from qa import Engine
 from qa.corpus import Corpus, fingerprint, load_corpus
 from qa.embed import HashEmbedder
 from qa.segment import Segmenter
-from qa.store import FORMAT_VERSION, StaleIndex, build, current_folder, load
+from qa.bm25 import SparseBM25
+from qa.passages import sentences
+from qa.store import FORMAT_VERSION, StaleIndex, build, current_folder, index_text, load
 
 ROOT = Path(__file__).resolve().parent.parent
 SECOND_FILE = Path(__file__).resolve().parent / "fixtures" / "second_plan.txt"
@@ -76,6 +81,21 @@ def test_build_load_round_trip(built):
     assert np.array_equal(loaded.bm25.scores(query), fresh.bm25.scores(query))
     assert np.array_equal(loaded.dense.vectors, fresh.dense.vectors)
     assert loaded.manifest == fresh.manifest
+    assert np.array_equal(loaded.sentences.clause_of, fresh.sentences.clause_of)
+    assert np.array_equal(loaded.sentences.best(query, len(fresh.searchable)),
+                          fresh.sentences.best(query, len(fresh.searchable)))
+
+
+def test_one_pass_of_tokenising_gives_the_clause_index_of_its_whole_text(built):
+    """The build tokenises each sentence once and joins them for the clause: the same BM25 as
+    tokenising the clause's heading and text whole, and one sentence row per sentence."""
+    corpus, _, fresh = built
+    seg = corpus.segmenter()
+    clauses = [fresh.clauses[i] for i in fresh.searchable]
+    whole = SparseBM25.fit([seg.tokens(index_text(c)) for c in clauses], groups=[c.doc_id for c in clauses])
+    assert whole.vocab == fresh.bm25.vocab
+    assert abs(whole.weights - fresh.bm25.weights).max() < 1e-12
+    assert len(fresh.sentences.clause_of) == sum(len(sentences(c.text) or [c.text]) for c in clauses)
 
 
 def test_manifest_says_what_was_built(built, corpus_dir):
@@ -114,6 +134,21 @@ def test_debris_of_a_killed_build_does_not_disturb_loading(built):
     (index / ".tmp-b-killed").mkdir()
     (index / ".tmp-b-killed" / "clauses.json").write_text("{", encoding="utf-8")
     assert load(index, corpus, HashEmbedder()).clauses == fresh.clauses
+
+
+def test_a_build_leaves_the_folder_another_live_build_is_writing(built):
+    """Two processes opening one stale index both build: neither may delete the other's work in
+    progress; debris of a build whose process is gone is cleared."""
+    corpus, index, _ = built
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid, live_pid = int(finished.stdout), os.getppid()
+    writing = index / f".tmp-b-20260101000000-{live_pid}-1"
+    debris = index / f".tmp-b-20260101000000-{dead_pid}-2"
+    for folder in (writing, debris, index / ".tmp-b-killed"):
+        folder.mkdir()
+    build(corpus, index, HashEmbedder(), stream=None)
+    assert writing.exists()
+    assert not debris.exists() and not (index / ".tmp-b-killed").exists()
 
 
 # ---------------------------------------------------------------- stale or damaged indexes

@@ -36,8 +36,8 @@ def _counts(vocab: dict[str, int], tokens) -> dict[int, float]:
 
 
 class MilvusRetriever(Retriever):
-    def __init__(self, clauses, bm25, store, collection: str, dim: int | None):
-        super().__init__(clauses, bm25, None)
+    def __init__(self, clauses, bm25, store, collection: str, dim: int | None, sentences=None):
+        super().__init__(clauses, bm25, None, sentences)
         self.store = store
         self.collection = collection
         self.dim = dim
@@ -105,6 +105,8 @@ class MilvusRetriever(Retriever):
         if use_bm25:
             bm.update(self._scores_of("bm25", query, [p for p in cand.tolist() if p not in bm]))
         bm = np.array([bm.get(p, 0.0) for p in cand.tolist()], dtype=np.float64)
+        if use_bm25:   # each candidate's best sentence, read here as the local retriever reads it
+            bm = self.lexical(bm, tokens, settings, cand)
         dn = np.array([dn.get(p, 0.0) for p in cand.tolist()], dtype=np.float64)
         if not use_dense:
             fused = bm
@@ -181,7 +183,7 @@ def attach(backend, built, index_dir, log=None, rebuild: bool = False, before_sw
     dim = None if built.dense is None or not len(clauses) else int(built.dense.vectors.shape[1])
     if built.dense is not None:  # the vectors are Milvus's now: this process keeps no copy
         built.dense = InMilvus(dim)
-    return MilvusRetriever(clauses, built.bm25, store, live[0], dim)
+    return MilvusRetriever(clauses, built.bm25, store, live[0], dim, built.sentences)
 
 
 class InMilvus:
