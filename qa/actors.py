@@ -30,6 +30,7 @@ COLLECTIVE = re.compile(
 _OFFICE_SUFFIX = re.compile(r"(?:委员会|总局|管理局|监督管理局|部|委|局|厅|署|办|行|会)$")
 _OFFICE_PREFIX = re.compile(r"^(?:中华人民共和国|国务院|国家|中国|省)")
 _SECTORS: dict[int, re.Pattern | None] = {}
+_SECTOR_LISTS: dict[int, re.Pattern | None] = {}
 
 
 def sector_pattern(table) -> re.Pattern | None:
@@ -48,9 +49,39 @@ def sector_pattern(table) -> re.Pattern | None:
                 core = _OFFICE_PREFIX.sub("", _OFFICE_SUFFIX.sub("", name or ""))
                 if len(core) >= 2 and not core.isascii():
                     sectors.add(core)
-        _SECTORS[key] = (re.compile("((?:各级|地方|县级以上|国务院)?(?:" + "|".join(sorted(map(re.escape, sectors), key=len, reverse=True))
+        cores = "|".join(sorted(map(re.escape, sectors), key=len, reverse=True))
+        _SECTORS[key] = (re.compile("((?:各级|地方|县级以上|国务院)?(?:" + cores
                                     + r")(?:管理|监管|行政)?部门)(?!联合|之间|间)") if sectors else None)
+        _SECTOR_LISTS[key] = (re.compile(f"(?:{cores})(?:[、和及](?:{cores}))*[、和及][\u4e00-\u9fff]{{1,8}}?部门(?!联合|之间|间)")
+                              if sectors else None)
     return _SECTORS[key]
+
+
+def sector_lists(text: str, table) -> list[tuple[int, int, str]]:
+    """「财政、发展改革…、组织部门」 and 「财政和医保部门」: sectors sharing one 部门, as one span
+    each (财政部门, 医保部门 …), for lists whose every member but the last is a sector the office
+    table knows (政府性融资担保、再担保机构 is one actor, not a list).
+
+    >>> from qa.offices import Office, OfficeTable
+    >>> t = OfficeTable([Office("财政部"), Office("国家医疗保障局", aliases=("医保局",))])
+    >>> [n for _, _, n in sector_lists("财政和医保部门结合考核结果调整政策", t)]
+    ['财政部门', '医保部门']
+    >>> [n for _, _, n in sector_lists("财政、医保、组织部门研究建立机制", t)]
+    ['财政部门', '医保部门', '组织部门']
+    """
+    sector_pattern(table)
+    pattern = _SECTOR_LISTS.get(id(table))
+    spans = []
+    for m in pattern.finditer(text) if pattern else ():
+        members = re.split(r"[、和及]", m.group())
+        if any(member.endswith("部门") for member in members[:-1]):
+            continue   # 人社行政部门、教育行政部门: actors written whole, each its own
+        start = m.start()
+        for member in members:
+            name = member if member.endswith("部门") else member + "部门"
+            spans.append((start, start + len(member), name))
+            start += len(member) + 1
+    return spans
 
 
 # the subject of a sentence that assigns work, when it is an actor the office table lacks
@@ -105,6 +136,8 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
         if free:
             at, _, written = free[0]
             spans.append((at, at + len(written), written))  # as written: its level is the document's
+    lists = sector_lists(text, table)   # the list's members, not the list or a member's own match
+    spans = [sp for sp in spans if not any(sp[0] < end and start < sp[1] for start, end, _ in lists)] + lists
     spans = sorted(sp for sp in set(spans)   # a name inside a longer one is part of it
                    if not any(o[0] <= sp[0] and sp[1] <= o[1] and o[1] - o[0] > sp[1] - sp[0] for o in spans))
     names = [n for _, _, n in spans]
@@ -238,7 +271,9 @@ def _by_actor(sentence: str, table, issuer: str = "") -> list[str]:
     pieces = re.split(r"(?<=[，,])", sentence)
     parts: list[str] = []
     for piece in pieces:
-        starts = [o for o in text_offices(piece[:12], table, issuer) if piece.lstrip().startswith(o)]
+        head = piece.lstrip()
+        starts = ([o for o in text_offices(piece[:12], table, issuer) if head.startswith(o)]
+                  or [n for at, _, n in sector_lists(head[:24], table) if at == 0])
         if parts and starts:
             parts.append(piece)
         elif parts:

@@ -7,7 +7,8 @@ Standard, documented in docs/API.md:
   one of `gold_clause_ids` or its text, folded (NFKC width, all spaces removed), contains any one
   of `gold_spans` — so quotation gold does not depend on how clauses are numbered.
 - offices: the answer's `departments` equal `gold_departments` as a set, after both sides are
-  put through the office table's canonical names (aliases agree).
+  put through the office table's canonical names (aliases agree); a name the table lacks is
+  compared as written, a sector with or without its 部门 alike (「财政、医保部门」: 财政 = 财政部门).
 - office_reverse: on dept_reverse rows, the share of gold items (each id, each quotation) that
   some hit matches.
 - values: the answer's `value` equals `gold_value`, both folded.
@@ -40,6 +41,17 @@ def fold_text(text) -> str:
     '(责任单位:省科技厅)'
     """
     return "".join(unicodedata.normalize("NFKC", "" if text is None else str(text)).split())
+
+
+def office_as_written(name) -> str:
+    """How an office the table lacks is compared: folded (各省（区、市） = 各省(区、市)), and a
+    sector the same with or without its 部门 — a list writes it once for all its members.
+
+    >>> office_as_written("财政部门") == office_as_written("财政"), office_as_written("部门")
+    (True, '部门')
+    """
+    folded = fold_text(name)
+    return folded[:-2] if folded.endswith("部门") and len(folded) > 3 else folded
 
 
 @dataclass(frozen=True)
@@ -166,7 +178,7 @@ def score_row(case: Case, target: Target, answer: dict, canonical=None) -> RowSc
     >>> row.rank, row.offices, row.wrong
     (2, True, True)
     """
-    canon = (lambda name: (canonical(name) if canonical else None) or fold_text(name))  # 各省（区、市） = 各省(区、市)
+    canon = (lambda name: office_as_written((canonical(name) if canonical else None) or name))
     hits = list(answer.get("hits") or [])
     row = RowScore(case, target, answer, refused=not answer.get("found", False))
     if case.answerable and (target.clause_ids or target.spans):

@@ -86,3 +86,17 @@ def test_a_clause_of_running_text_knows_its_lead_when_one_actor_leads():
                                     Clause("d:二", "d", ("二",), "乙", "二、财政部、教育部负责落实。")))
     lead = [c.lead for c in with_text_offices(doc, TABLE).clauses]
     assert lead == ["财政部", ""]
+
+
+def test_sectors_sharing_one_bumen_are_each_an_office():
+    """「财政、发展改革、组织部门」 writes 部门 once for three sectors; a member the table lacks may
+    close the list (组织部门), but a shared noun of two actors the table lacks stays whole."""
+    assert text_offices("财政、发展改革、组织部门研究建立机制。", TABLE) == ["财政部门", "发展改革部门", "组织部门"]
+    assert text_offices("财政和卫生健康部门调整政策。", TABLE) == ["财政部门", "卫生健康部门"]
+    assert text_offices("政府性融资担保、再担保机构要坚持主业。", TABLE) == ["政府性融资担保、再担保机构"]
+
+
+def test_a_sector_list_opening_a_clause_of_a_sentence_keeps_its_own_task():
+    text = "财政、发展改革、组织部门研究建立应用机制，财政和卫生健康部门结合考核结果，调整政府投入。"
+    assert sentence_offices(text, ["应用", "机制", "建立"], TABLE) == ["财政部门", "发展改革部门", "组织部门"]
+    assert sentence_offices(text, ["调整", "政府", "投入"], TABLE) == ["财政部门", "卫生健康部门"]

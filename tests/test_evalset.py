@@ -142,6 +142,14 @@ def test_a_clause_id_in_the_older_file_stem_scheme_still_finds_its_clause():
     assert target.problem is None and target.clause_ids == {"e:二.一"} and target.docs == ("e",)
 
 
+def test_a_sector_written_once_for_a_list_counts_with_or_without_its_bumen():
+    case = Case("q", "谁调整医保政策？", type="department", gold_departments=("财政", "医保部门"))
+    target = Target(spans=("质押",))
+    assert score_row(case, target, {"found": True, "departments": ["财政部门", "医保部门"], "hits": []}).offices
+    assert not score_row(case, target, {"found": True, "departments": ["财政部门"], "hits": []}).offices
+    assert not score_row(case, target, {"found": True, "departments": ["财政部", "医保部门"], "hits": []}).offices
+
+
 # ---------------------------------------------------------------- the figures
 
 def rows_for(pairs):
