@@ -39,6 +39,7 @@ KINDS = (
                "多少所", "多少批", "多少件", "多少种", "一共有多少", "共有多少", "至少要有多少", "how many"),
      re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|家|项|条|人|名|所|批|件|类|种|支|座)")),
 )
+_PIECE = re.compile(r"[^，,、；;]+[，,、；;]?")   # a sentence's comma pieces
 _FORMULA = re.compile(r"[×xX*]\s*100\s*[%％]")
 _NOT_ASKING = ("哪几", "哪些", "哪个", "哪家")   # 哪几个方面 asks for a list, not a count
 # asking how a figure is computed or whether there is one is not asking for the figure
@@ -91,24 +92,35 @@ FIGURES = {
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 
 
-def figure(kind: str, clause_text: str, terms=()) -> str | None:
-    """The figure of that kind the clause gives, from the sentence holding most of the question's
-    `terms` (longer terms count more) among those that give one; None when none does.
+def figure(kind: str, clause_text: str, terms=(), weight=len) -> str | None:
+    """The figure of that kind the clause gives, for the question's `terms` (each counting
+    `weight(term)`: by default its length; the engine gives rarer terms more); None when none does.
+
+    Each figure is scored by the terms of its sentence plus those of its own comma piece (and of
+    the piece before, when that one has no figure): they name what the figure measures, so 「26个指标为国家监测指标，其中…9个指标由财务年报表获取」 answers "how many come from
+    the annual financial reports" with 9个, not with the sentence's first figure.
 
     >>> figure("rate", "费率降至1%以下。支小支农担保金额占比不得低于80%。", ["支小支农", "担保金额"])
     '80%'
+    >>> figure("count", "26个指标为国家监测指标，其中15个自动生成，9个由财务年报表获取。", ["监测", "年报表", "获取"])
+    '9个'
     >>> figure("count", "建设50所高水平高等职业学校。", []), figure("money", "研究设立基金。", [])
     ('50所', None)
     """
     pattern = FIGURES[kind]
-    best, best_score = None, -1
+    wanted = [t for t in set(terms) if len(t) > 1]
+    best, best_score = None, -1.0
     for sentence in _SENTENCE.findall(_FORMULA.sub(" ", clause_text)):
-        m = pattern.search(sentence)
-        if m is None:
-            continue
-        score = sum(len(t) for t in set(terms) if len(t) > 1 and t in sentence)
-        if score > best_score:
-            best, best_score = re.sub(r"\s+", "", m.group()), score
+        whole = sum(weight(t) for t in wanted if t in sentence)
+        pieces = _PIECE.findall(sentence)
+        for i, piece in enumerate(pieces):
+            # a figure closing its piece measures what the piece before it names, unless that
+            # piece has a figure of its own (「…收费，原则上不高于…的0.3%」 / 「15个…，9个…」)
+            own = piece if i == 0 or pattern.search(pieces[i - 1]) else pieces[i - 1] + piece
+            for m in pattern.finditer(piece):
+                score = whole + sum(weight(t) for t in wanted if t in own)
+                if score > best_score:
+                    best, best_score = re.sub(r"\s+", "", m.group()), score
     return best
 
 
@@ -124,7 +136,7 @@ def asks_figure(question: str) -> bool:
     return any(_has(text, c) for c in _FIGURE)
 
 
-def any_figure(clause_text: str, terms=()) -> str | None:
+def any_figure(clause_text: str, terms=(), weight=len) -> str | None:
     """The first figure of any kind the clause gives (rates first, then money, counts, durations,
     dates, scores), for a question that asks 多少 without saying of what.
 
@@ -132,7 +144,7 @@ def any_figure(clause_text: str, terms=()) -> str | None:
     '12000元'
     """
     for kind in ("rate", "money", "count", "duration", "date", "score"):
-        value = figure(kind, clause_text, terms)
+        value = figure(kind, clause_text, terms, weight)
         if value:
             return value
     return None

@@ -241,6 +241,11 @@ class Retriever:
             return None
         return int(self.bm25.groups[position])
 
+    def group_of_doc(self, doc_id: str) -> int | None:
+        """The BM25 group of a document (groups are numbered in order of first appearance, as the
+        retriever numbers documents); None when the index has one group."""
+        return None if self.bm25.groups is None else self._doc_ids.get(doc_id)
+
     def _unknown_idf(self, group: int | None) -> float:
         """The weight of a word the corpus never uses: the median idf of the document's words."""
         if group is None:

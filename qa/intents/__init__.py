@@ -15,6 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ..bm25 import idf_of
 from ..offices import outermost
 from ..records import Hit, Query
 from ..settings import Settings
@@ -125,6 +126,13 @@ class Situation:
             return self.ranked
         clauses, free = self.retriever.clauses, self.retriever.office_free
         return [(p, sc) for p, sc in self.ranked if clauses[p].departments or free[p]] or self.ranked
+
+    def rarity(self, doc_id: str):
+        """How much a question term tells inside document `doc_id`: its length × (0.5 + its idf
+        there) — a word most of the document's clauses use says little about which sentence, or
+        which figure, answers."""
+        group, bm25 = self.retriever.group_of_doc(doc_id), self.retriever.bm25
+        return lambda term: len(term) * (0.5 + idf_of(bm25, term, group))
 
     def issuer_of(self, position: int) -> str:
         """The issuer of the document of the clause at `position` ("" when unknown)."""

@@ -48,10 +48,11 @@ def check(s, name: str, result: Answer) -> Answer:
         reason = f"the clause gives no {kind}"
     if reason is None:
         if result.value is None and result.intent not in ("department", "overview") and not s.asks_department:
+            weight = s.rarity(top.doc_id)   # the figure whose stretch holds the question's rarer words
             if kind is not None:
-                value = figure(kind, unit_text(top), s.q.tokens)
+                value = figure(kind, unit_text(top), s.q.tokens, weight)
             else:
-                value = any_figure(unit_text(top), s.q.tokens) if asks_figure(s.q.lowered) else None
+                value = any_figure(unit_text(top), s.q.tokens, weight) if asks_figure(s.q.lowered) else None
             return replace(result, value=value) if value else result
         return result
     features = dict(result.decision.features) if result.decision else {}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from .. import answer as compose
 from ..actors import sentence_offices
-from ..bm25 import idf_of
 from .cues import LEAD_CUES, has_any
 from ..records import Answer, Decision
 from ..settings import Settings
@@ -67,9 +66,8 @@ def answer(s) -> Answer:
         return compose.decided(compose.not_found(s.q.raw, intent, hits), decision)
     offices = None
     if intent == "department" and s.retriever.office_free[top]:  # offices written in sentences
-        group = s.retriever.group_of(top)   # a term rare in the clause's document tells its sentence
-        offices = sentence_offices(s.retriever.clauses[top].text, s.q.tokens, s.offices, s.issuer_of(top),
-                                   lambda t: len(t) * (0.5 + idf_of(s.retriever.bm25, t, group)),
+        clause = s.retriever.clauses[top]   # a term rare in the clause's document tells its sentence
+        offices = sentence_offices(clause.text, s.q.tokens, s.offices, s.issuer_of(top), s.rarity(clause.doc_id),
                                    s.q.text, has_any(s.q.lowered, LEAD_CUES))
     elif intent == "department" and has_any(s.q.lowered, LEAD_CUES):  # 谁牵头: the lead, where one is named
         offices = compose.lead_as_written(hits[0].clause) or None

@@ -1,0 +1,36 @@
+"""Which figure of a clause answers (qa.asked.figure): the one whose own comma piece names what
+the question asks about, not the first of the sentence."""
+from __future__ import annotations
+
+import pytest
+
+from qa.asked import figure
+
+FEES = ("单户担保金额500万元以上的再担保业务收费，原则上不高于承担风险责任的0.5%；"
+        "单户担保金额500万元及以下的再担保业务收费，原则上不高于承担风险责任的0.3%。")
+SOURCES = "26个指标为国家监测指标，其中15个指标自动生成，9个指标由财务年报表获取，2个指标由医院填报。"
+
+
+@pytest.mark.parametrize("kind, text, terms, value", [
+    ("count", SOURCES, ["财务", "年报表", "获取"], "9个"),
+    ("count", SOURCES, ["医院", "填报"], "2个"),
+    ("count", SOURCES, ["自动", "生成"], "15个"),
+    ("rate", "支小支农担保金额占比不得低于80%，其中单户500万元及以下的占比不得低于50%。", ["单户", "以下", "占比"], "50%"),
+])
+def test_the_figure_whose_piece_names_the_asked_thing(kind, text, terms, value):
+    assert figure(kind, text, terms) == value
+
+
+def test_a_figure_closing_its_piece_measures_what_the_piece_before_names():
+    assert figure("rate", FEES, ["及以下", "收费"]) == "0.3%"
+    assert figure("rate", FEES, ["以上", "收费"]) == "0.5%"
+
+
+def test_rarer_terms_weigh_more_when_the_engine_says_so():
+    text = "基金规模达到100亿元，其中专项资金20亿元。"
+    assert figure("money", text, ["基金", "规模"]) == "100亿元"
+    assert figure("money", text, ["基金", "专项"], weight=lambda t: 5.0 if t == "专项" else 1.0) == "20亿元"
+
+
+def test_no_figure_of_the_kind_asked_gives_none():
+    assert figure("money", "研究设立国家融资担保基金。", ["基金"]) is None
