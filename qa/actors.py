@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import replace
 
 from .records import Clause, Document
@@ -29,8 +30,9 @@ COLLECTIVE = re.compile(
 # 市场监管总局 → 市场监管): 全面推行部门联合…, 大胆探索部门 are no offices
 _OFFICE_SUFFIX = re.compile(r"(?:委员会|总局|管理局|监督管理局|部|委|局|厅|署|办|行|会)$")
 _OFFICE_PREFIX = re.compile(r"^(?:中华人民共和国|国务院|国家|中国|省)")
-_SECTORS: dict[int, re.Pattern | None] = {}
-_SECTOR_LISTS: dict[int, re.Pattern | None] = {}
+# per office table (weakly held: a cache keyed by id() would hand a new table the patterns of a
+# collected one that had the same id): (the X部门 pattern, the shared-部门 list pattern)
+_SECTORS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def sector_pattern(table) -> re.Pattern | None:
@@ -41,8 +43,12 @@ def sector_pattern(table) -> re.Pattern | None:
     >>> [m.group(1) for m in p.finditer("各级财政部门要会同有关方面；建立市场监管部门牵头的制度；大胆探索部门协同")]
     ['各级财政部门', '市场监管部门']
     """
-    key = id(table)
-    if key not in _SECTORS:
+    return _sector_patterns(table)[0]
+
+
+def _sector_patterns(table) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """The table's X部门 pattern and its shared-部门 list pattern, compiled once per table."""
+    if table not in _SECTORS:
         sectors = set()
         for office in table.offices.values():
             for name in (office.name, office.full_name, *office.aliases):
@@ -50,11 +56,11 @@ def sector_pattern(table) -> re.Pattern | None:
                 if len(core) >= 2 and not core.isascii():
                     sectors.add(core)
         cores = "|".join(sorted(map(re.escape, sectors), key=len, reverse=True))
-        _SECTORS[key] = (re.compile("((?:各级|地方|县级以上|国务院)?(?:" + cores
-                                    + r")(?:管理|监管|行政)?部门)(?!联合|之间|间)") if sectors else None)
-        _SECTOR_LISTS[key] = (re.compile(f"(?:{cores})(?:[、和及](?:{cores}))*[、和及][\u4e00-\u9fff]{{1,8}}?部门(?!联合|之间|间)")
-                              if sectors else None)
-    return _SECTORS[key]
+        _SECTORS[table] = ((re.compile("((?:各级|地方|县级以上|国务院)?(?:" + cores
+                                       + r")(?:管理|监管|行政)?部门)(?!联合|之间|间)"),
+                            re.compile(f"(?:{cores})(?:[、和及](?:{cores}))*[、和及][\u4e00-\u9fff]{{1,8}}?部门(?!联合|之间|间)"))
+                           if sectors else (None, None))
+    return _SECTORS[table]
 
 
 def sector_lists(text: str, table) -> list[tuple[int, int, str]]:
@@ -69,8 +75,7 @@ def sector_lists(text: str, table) -> list[tuple[int, int, str]]:
     >>> [n for _, _, n in sector_lists("财政、医保、组织部门研究建立机制", t)]
     ['财政部门', '医保部门', '组织部门']
     """
-    sector_pattern(table)
-    pattern = _SECTOR_LISTS.get(id(table))
+    pattern = _sector_patterns(table)[1]
     spans = []
     for m in pattern.finditer(text) if pattern else ():
         members = re.split(r"[、和及]", m.group())
