@@ -10,6 +10,8 @@ clause that would answer: a clause without a figure of that kind cannot answer i
 Example:
 >>> asked_kind("国家融资担保基金的注册资本是多少亿元？"), asked_kind("哪个部门负责融资担保")
 ('money', None)
+>>> asked_kind("how much central funding will each province receive?"), asked_kind("how much does it cover?")
+('money', None)
 >>> holds("money", "首期注册资本661亿元。"), holds("money", "研究设立国家融资担保基金。")
 (True, False)
 """
@@ -32,7 +34,7 @@ KINDS = (
                   "几个小时", "几小时", "多少小时", "how long", "how many years", "how many days", "how many months",
                   "how many hours"),
      re.compile(r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:年|个月|天|日|周|小时|个工作日)|期限为|年限")),
-    ("date", ("什么时间", "什么时候", "何时", "哪一年", "哪年", "截止", "几月", "by what date", "when will",
+    ("date", ("什么时间", "什么时候", "何时", "哪一年", "哪年", "截止", "几月", "by what date", "by when", "when will",
               "when must", "when does", "deadline"),
      re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底|年内|月底")),
     ("count", ("多少个", "几个", "多少家", "几家", "多少项", "几项", "多少条", "几条", "多少人", "多少名",
@@ -40,6 +42,9 @@ KINDS = (
      re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|家|项|条|人|名|所|批|件|类|种|支|座)")),
 )
 _PIECE = re.compile(r"[^，,、；;]+[，,、；;]?")   # a sentence's comma pieces
+# "how much (central) funding / capital / subsidy", "in yuan": English asks for money in many word orders
+_MONEY_EN = re.compile(r"\bhow much\b(?:\W+\w+){0,3}?\W+(?:money|funding|funds|capital|subsid\w*|yuan|rmb|budget)\b"
+                       r"|\b(?:in|of) (?:yuan|rmb)\b")
 _FORMULA = re.compile(r"[×xX*]\s*100\s*[%％]")
 _NOT_ASKING = ("哪几", "哪些", "哪个", "哪家")   # 哪几个方面 asks for a list, not a count
 # asking how a figure is computed or whether there is one is not asking for the figure
@@ -59,7 +64,7 @@ def asked_kind(question: str) -> str | None:
     for kind, cues, _ in KINDS:
         if any(_has(text, c) for c in cues):
             return kind
-    return None
+    return "money" if _MONEY_EN.search(text) else None
 
 
 def holds(kind: str, clause_text: str) -> bool:
@@ -87,7 +92,8 @@ FIGURES = {
     "score": re.compile(rf"{_NUM}\s*分"),
     "duration": re.compile(r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:个工作日|个月|小时|年|天|日|周)"),
     "date": re.compile(r"(?:19|20)\d{2}\s*年(?:底|年底|\d{1,2}\s*月(?:底)?)?|\d{1,2}\s*月底"),
-    "count": re.compile(r"\d+(?:\.\d+)?\s*(?:个|家|项|条|人|名|所|批|件|类|种|支|座)"),
+    "count": re.compile(r"(?:\d+(?:\.\d+)?|[两三四五六七八九十][一二两三四五六七八九十百千万]*)\s*"
+                        r"(?:个|家|项|条|人|名|所|批|件|类|种|支|座)"),
 }
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.asked import figure
+from qa.asked import asked_kind, figure
 
 FEES = ("单户担保金额500万元以上的再担保业务收费，原则上不高于承担风险责任的0.5%；"
         "单户担保金额500万元及以下的再担保业务收费，原则上不高于承担风险责任的0.3%。")
@@ -34,3 +34,18 @@ def test_rarer_terms_weigh_more_when_the_engine_says_so():
 
 def test_no_figure_of_the_kind_asked_gives_none():
     assert figure("money", "研究设立国家融资担保基金。", ["基金"]) is None
+
+
+def test_a_count_written_in_chinese_numerals_is_a_figure_too():
+    assert figure("count", "批准文件可一证多批使用，但最多不超过六批。", ["批"]) == "六批"
+    assert figure("count", "每万人口发明专利拥有量。", []) is None   # 万人 is no count
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("By when should the integration be finished?", "date"),
+    ("How much central funding will each province receive?", "money"),
+    ("How much guarantee fee subsidy, in yuan per loan, is paid?", "money"),
+    ("How much does the fund cover?", None),
+])
+def test_english_forms_of_asking_a_figure(question, kind):
+    assert asked_kind(question) == kind
