@@ -19,6 +19,7 @@ import re
 import weakref
 from dataclasses import replace
 
+from .passages import SENTENCE as _SENTENCE
 from .records import Clause, Document
 
 # collective actors of the genre: levels of government and the State Council's own committees
@@ -46,8 +47,9 @@ def sector_pattern(table) -> re.Pattern | None:
     return _sector_patterns(table)[0]
 
 
-def _sector_patterns(table) -> tuple[re.Pattern | None, re.Pattern | None]:
-    """The table's X部门 pattern and its shared-部门 list pattern, compiled once per table."""
+def _sector_patterns(table) -> tuple:
+    """The table's X部门 pattern, its shared-部门 list pattern and the pattern of one listed sector
+    with its separator, compiled once per table."""
     if table not in _SECTORS:
         sectors = set()
         for office in table.offices.values():
@@ -58,8 +60,10 @@ def _sector_patterns(table) -> tuple[re.Pattern | None, re.Pattern | None]:
         cores = "|".join(sorted(map(re.escape, sectors), key=len, reverse=True))
         _SECTORS[table] = ((re.compile("((?:各级|地方|县级以上|国务院)?(?:" + cores
                                        + r")(?:管理|监管|行政)?部门)(?!联合|之间|间)"),
-                            re.compile(f"(?:{cores})(?:[、和及](?:{cores}))*[、和及][\u4e00-\u9fff]{{1,8}}?部门(?!联合|之间|间)"))
-                           if sectors else (None, None))
+                            re.compile(f"(?P<level>各级|地方各级|县级以上地方|县级以上)?(?P<body>(?:{cores})(?:[、和及](?:{cores}))*"
+                                       f"[、和及][\u4e00-\u9fff]{{1,10}}?)(?P<tail>等?(?:有关|相关)?部门)(?!联合|之间|间)"),
+                            re.compile(f"(?:{cores})[、和及]"))
+                           if sectors else (None, None, None))
     return _SECTORS[table]
 
 
@@ -74,18 +78,23 @@ def sector_lists(text: str, table) -> list[tuple[int, int, str]]:
     ['财政部门', '医保部门']
     >>> [n for _, _, n in sector_lists("财政、医保、组织部门研究建立机制", t)]
     ['财政部门', '医保部门', '组织部门']
+    >>> [n for _, _, n in sector_lists("各级财政、医保等有关部门", t)], [n for _, _, n in sector_lists("医保、财政部等部门", t)]
+    (['各级财政部门', '各级医保部门'], ['医保部门', '财政部'])
     """
-    pattern = _sector_patterns(table)[1]
+    _, pattern, listed = _sector_patterns(table)
     spans = []
     for m in pattern.finditer(text) if pattern else ():
-        members = re.split(r"[、和及]", m.group())
-        if any(member.endswith("部门") for member in members[:-1]):
+        members, at, end = [], m.start("body"), m.end("body")
+        while (sep := listed.match(text, at)) and sep.end() < end:   # 工业和信息化 is one sector
+            members.append((at, text[at:sep.end() - 1]))
+            at = sep.end()
+        members.append((at, text[at:end]))
+        if any(member.endswith("部门") for _, member in members[:-1]):
             continue   # 人社行政部门、教育行政部门: actors written whole, each its own
-        start = m.start()
-        for member in members:
-            name = member if member.endswith("部门") else member + "部门"
+        level = m.group("level") or ""
+        for start, member in members:
+            name = member if member.endswith("部门") or table.canonical(member) else level + member + "部门"
             spans.append((start, start + len(member), name))
-            start += len(member) + 1
     return spans
 
 
@@ -108,7 +117,6 @@ _BARE = frozenset("部门 机构 单位 中心 银行 企业 组织 基金 学�
 
 _LEADING = re.compile(r"^(?:会同|配合|指导|支持|督促|推动|推进|组织|发展|加强|建立|负责|完善|落实|鼓励|引导|协调|"
                       r"由|和|与|及|同|在|对|要|将|的|并|把|向|经|从|按|以|、)+")
-_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 _NOT_ACTOR = ("有关", "相关", "其他", "各类", "同级", "本级")
 NOTED_SHARE = 0.2   # a document whose leaves name offices at least this often writes office notes
 
@@ -278,7 +286,7 @@ def _by_actor(sentence: str, table, issuer: str = "") -> list[str]:
     for piece in pieces:
         head = piece.lstrip()
         starts = ([o for o in text_offices(piece[:12], table, issuer) if head.startswith(o)]
-                  or [n for at, _, n in sector_lists(head[:24], table) if at == 0])
+                  or [n for at, _, n in sector_lists(head, table) if at == 0])
         if parts and starts:
             parts.append(piece)
         elif parts:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from .passages import SENTENCE as _SENTENCE
+
 _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
 KINDS = (
     ("rate", ("比例", "百分之几", "百分比", "费率", "利率", "贴息", "容错率", "占比", "占多少", "多少%", "权重", "几成",
@@ -95,7 +97,6 @@ FIGURES = {
     "count": re.compile(r"(?:\d+(?:\.\d+)?|[两三四五六七八九十][一二两三四五六七八九十百千万]*)\s*"
                         r"(?:个|家|项|条|人|名|所|批|件|类|种|支|座)"),
 }
-_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 
 
 def figure(kind: str, clause_text: str, terms=(), weight=len) -> str | None:
@@ -103,7 +104,8 @@ def figure(kind: str, clause_text: str, terms=(), weight=len) -> str | None:
     `weight(term)`: by default its length; the engine gives rarer terms more); None when none does.
 
     Each figure is scored by the terms of its sentence plus those of its own comma piece (and of
-    the piece before, when that one has no figure): they name what the figure measures, so 「26个指标为国家监测指标，其中…9个指标由财务年报表获取」 answers "how many come from
+    the piece before it, when that piece has no figure of the kind): they name what the figure
+    measures, so 「26个指标为国家监测指标，其中…9个指标由财务年报表获取」 answers "how many come from
     the annual financial reports" with 9个, not with the sentence's first figure.
 
     >>> figure("rate", "费率降至1%以下。支小支农担保金额占比不得低于80%。", ["支小支农", "担保金额"])
@@ -120,8 +122,8 @@ def figure(kind: str, clause_text: str, terms=(), weight=len) -> str | None:
         whole = sum(weight(t) for t in wanted if t in sentence)
         pieces = _PIECE.findall(sentence)
         for i, piece in enumerate(pieces):
-            # a figure closing its piece measures what the piece before it names, unless that
-            # piece has a figure of its own (「…收费，原则上不高于…的0.3%」 / 「15个…，9个…」)
+            # a piece's figures also measure what the piece before names, unless that piece has
+            # a figure of its own (「…收费，原则上不高于…的0.3%」 / 「15个…，9个…」)
             own = piece if i == 0 or pattern.search(pieces[i - 1]) else pieces[i - 1] + piece
             for m in pattern.finditer(piece):
                 score = whole + sum(weight(t) for t in wanted if t in own)

@@ -79,6 +79,9 @@ class Retriever:
         self._doc_index = np.fromiter((doc_ids.setdefault(d, len(doc_ids)) for d in self._doc_of),
                                       dtype=np.int64, count=len(clauses))
         self._doc_ids = doc_ids
+        self._first_position: dict[str, int] = {}
+        for j, d in enumerate(self._doc_of):
+            self._first_position.setdefault(d, j)
         self.n_docs = len(doc_ids)
         # clauses whose offices are read from sentences (or none at all, in a document without
         # office notes): they may answer *who*, naming the offices of the sentence that answers
@@ -242,9 +245,10 @@ class Retriever:
         return int(self.bm25.groups[position])
 
     def group_of_doc(self, doc_id: str) -> int | None:
-        """The BM25 group of a document (groups are numbered in order of first appearance, as the
-        retriever numbers documents); None when the index has one group."""
-        return None if self.bm25.groups is None else self._doc_ids.get(doc_id)
+        """The BM25 group of a document, read at its first clause; None when the index has one
+        group or the document has no searchable clause."""
+        at = self._first_position.get(doc_id)
+        return None if at is None else self.group_of(at)
 
     def _unknown_idf(self, group: int | None) -> float:
         """The weight of a word the corpus never uses: the median idf of the document's words."""

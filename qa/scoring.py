@@ -7,8 +7,8 @@ Standard, documented in docs/API.md:
   one of `gold_clause_ids` or its text, folded (NFKC width, all spaces removed), contains any one
   of `gold_spans` — so quotation gold does not depend on how clauses are numbered.
 - offices: the answer's `departments` equal `gold_departments` as a set, after both sides are
-  put through the office table's canonical names (aliases agree); a name the table lacks is
-  compared as written, a sector with or without its 部门 alike (「财政、医保部门」: 财政 = 财政部门).
+  put through the office table's canonical names (aliases agree; a name the table lacks as
+  written), then folded, a sector with or without its 部门 alike (「财政、医保部门」: 财政 = 财政部门).
 - office_reverse: on dept_reverse rows, the share of gold items (each id, each quotation) that
   some hit matches.
 - values: the answer's `value` equals `gold_value`, both folded.
@@ -44,8 +44,9 @@ def fold_text(text) -> str:
 
 
 def office_as_written(name) -> str:
-    """How an office the table lacks is compared: folded (各省（区、市） = 各省(区、市)), and a
-    sector the same with or without its 部门 — a list writes it once for all its members.
+    """How an office name (canonical, or as written when the table lacks it) is compared: folded
+    (各省（区、市） = 各省(区、市)), and a sector the same with or without its 部门 — a list
+    writes it once for all its members.
 
     >>> office_as_written("财政部门") == office_as_written("财政"), office_as_written("部门")
     (True, '部门')

@@ -27,6 +27,8 @@ from .passages import SentenceIndex, sentences
 from .records import Clause
 
 FORMAT_VERSION = 6     # 6: the sentence index (qa/passages.py)
+VECTORS_FORMAT = 1     # how clause vectors are made (embed_text): reusable across index formats
+ABANDONED_AFTER_S = 6 * 3600   # where a process cannot be probed (Windows): older .tmp- folders are debris
 EMBED_BATCH = 32
 TOKENISE_PROGRESS_MIN = 2000     # smaller corpora tokenise in about a second: no bar
 
@@ -89,7 +91,7 @@ def _tokenised(segmenter, clauses: list[Clause], stream):
     step = max(1, total // 100)
     for n, clause in enumerate(clauses, 1):
         yield (segmenter.tokens(" ".join(clause.path) + "\n"),
-               [segmenter.tokens(s) for s in sentences(clause.text) or [clause.text]])
+               [segmenter.tokens(s) for s in sentences(clause.text)])
         if n % step == 0 or n == total:
             _progress(n, total, "tokenising", show)
 
@@ -145,13 +147,20 @@ def _previous_vectors(index_dir: Path, embedder_id: str) -> dict[str, np.ndarray
         if folder is None:
             return {}
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict) or manifest.get("embedder") != embedder_id or manifest.get("format") != FORMAT_VERSION:
+        if not isinstance(manifest, dict) or manifest.get("embedder") != embedder_id \
+                or _vectors_format(manifest) != VECTORS_FORMAT:
             return {}
         hashes = manifest["embed_hashes"]
         vectors = np.load(folder / "vectors.npy", allow_pickle=False)
         return dict(zip(hashes, vectors)) if len(hashes) == len(vectors) else {}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+
+
+def _vectors_format(manifest: dict) -> int | None:
+    """How a build's vectors were made: an index format that changed only other files (5 → 6
+    added the sentence index) keeps its vectors reusable, so upgrading re-embeds nothing."""
+    return manifest.get("vectors_format", VECTORS_FORMAT if manifest.get("format") in (5, 6) else None)
 
 
 def build(corpus: Corpus, index_dir: Path, embedder, segmenter=None, stream=sys.stderr) -> Built:
@@ -176,7 +185,7 @@ def build(corpus: Corpus, index_dir: Path, embedder, segmenter=None, stream=sys.
             vectors[j] = fresh[fresh_at[j]] if j in fresh_at else cache[h]
         dense = DenseIndex(vectors)
     docs_hash, dict_hash = fingerprint(corpus.folder)
-    manifest = {"format": FORMAT_VERSION, "corpus_hash": docs_hash, "dict_hash": dict_hash,
+    manifest = {"format": FORMAT_VERSION, "vectors_format": VECTORS_FORMAT, "corpus_hash": docs_hash, "dict_hash": dict_hash,
                 "embedder": embedder.id if embedder is not None else None,
                 "n_clauses": len(clauses), "n_searchable": len(searchable),
                 "embed_hashes": embed_hashes, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
@@ -207,27 +216,33 @@ def _publish(built: Built, index_dir: Path) -> None:
     os.replace(pointer_tmp, index_dir / "CURRENT")
     built.manifest = manifest
     for old in index_dir.iterdir():  # earlier builds and debris of killed builds
-        if old.is_dir() and old.name != name and (old.name.startswith("b-") or _abandoned(old.name)):
+        if old.is_dir() and old.name != name and (old.name.startswith("b-") or _abandoned(old)):
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _abandoned(name: str) -> bool:
+def _abandoned(folder: Path) -> bool:
     """Is `.tmp-b-<stamp>-<pid>-<n>` the debris of a build whose process is gone? A build another
     live process is writing right now is not (two processes opening one stale index both build).
 
-    >>> _abandoned(f".tmp-b-20260101000000-{os.getpid()}-1"), _abandoned("b-20260101000000-1-1")
+    >>> _abandoned(Path(f".tmp-b-20260101000000-{os.getpid()}-1")), _abandoned(Path("b-20260101000000-1-1"))
     (False, False)
     """
+    name = folder.name
     if not name.startswith(".tmp-"):
         return False
     parts = name.split("-")
     if len(parts) < 4 or not parts[3].isdigit():
         return True    # not a name a build of ours writes: nothing is writing it
+    if os.name == "nt":   # signal 0 is CTRL_C_EVENT there, not a probe: judge by age instead
+        try:
+            return time.time() - folder.stat().st_mtime > ABANDONED_AFTER_S
+        except OSError:
+            return False
     try:
         os.kill(int(parts[3]), 0)
     except ProcessLookupError:
         return True
-    except (PermissionError, OverflowError, ValueError):
+    except (PermissionError, OverflowError, ValueError, OSError):
         return False
     return False
 
@@ -276,7 +291,7 @@ def load(index_dir: Path, corpus: Corpus, embedder, vectors: bool = True) -> Bui
         data = json.loads((folder / "clauses.json").read_text(encoding="utf-8"))
         clauses = [Clause.from_json(c) for c in data["clauses"]]
         bm25 = SparseBM25.load(folder)
-        sentence_index = SentenceIndex.load(folder)
+        sentence_index = SentenceIndex.load(folder) if (folder / "sent_vocab.json").exists() else None
         dense = None if want is None else DenseIndex.load(folder) if vectors else VectorsOnDisk(folder)
     except Exception as exc:  # any decoding failure means: rebuild
         raise StaleIndex(f"index files unreadable ({type(exc).__name__})")

@@ -22,9 +22,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from .passages import SENTENCE as _SENTENCE
 from .records import Clause, Document
 
-_SENTENCE = re.compile(r"[^。；;!?！？]+[。；;!?！？]?")
 _DEPT_TAIL = re.compile(r"[(（]责任单位[:：][^)）]*[)）]")
 _HEAD = re.compile(r"^\s*(?:\d+[.．、]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|——)")
 

@@ -100,3 +100,11 @@ def test_a_sector_list_opening_a_clause_of_a_sentence_keeps_its_own_task():
     text = "财政、发展改革、组织部门研究建立应用机制，财政和卫生健康部门结合考核结果，调整政府投入。"
     assert sentence_offices(text, ["应用", "机制", "建立"], TABLE) == ["财政部门", "发展改革部门", "组织部门"]
     assert sentence_offices(text, ["调整", "政府", "投入"], TABLE) == ["财政部门", "卫生健康部门"]
+
+
+def test_a_sector_whose_name_holds_he_stays_whole_and_a_level_or_deng_is_not_a_member():
+    table = OfficeTable([Office("财政部"), Office("工业和信息化部", aliases=("工信部",)), Office("商务部"),
+                         Office("国家医疗保障局", aliases=("医保局",))])
+    assert text_offices("财政、工业和信息化部门负责。", table) == ["财政部门", "工业和信息化部门"]
+    assert text_offices("各级财政、医保等有关部门要落实。", table) == ["各级财政部门", "各级医保部门"]
+    assert text_offices("医保、财政、商务部等部门要加强指导。", table) == ["医保部门", "财政部门", "商务部"]

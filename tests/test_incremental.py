@@ -5,6 +5,7 @@ model, over a copy of the real plan plus a small second plan written here.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -127,4 +128,24 @@ def test_another_embedder_reembeds_everything(corpus_dir, tmp_path):
         id = "hash-bigram-256-other"
     other = Other()
     _, n = _build(corpus_dir, index, other)
+    assert n == len(first.searchable)
+
+
+def test_an_index_format_that_changed_other_files_keeps_its_vectors(corpus_dir, tmp_path):
+    """Upgrading from format 5 (before the sentence index) re-embeds nothing: the vectors were
+    made the same way; a manifest that says its vectors were made otherwise re-embeds all."""
+    emb, index = CountingEmbedder(), tmp_path / "index"
+    first, _ = _build(corpus_dir, index, emb)
+    manifest_path = store.current_folder(index) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    del manifest["vectors_format"]
+    manifest["format"] = 5
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    _, n = _build(corpus_dir, index, emb)
+    assert n == 0
+    manifest_path = store.current_folder(index) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["vectors_format"] = store.VECTORS_FORMAT + 1
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    _, n = _build(corpus_dir, index, emb)
     assert n == len(first.searchable)

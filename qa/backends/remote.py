@@ -91,7 +91,7 @@ class MilvusRetriever(Retriever):
         q = np.asarray(vector, np.float32) if use_dense else None
         bm = self.store.search(self.collection, "bm25", query, expr, n) if use_bm25 else {}
         dn = self.store.search(self.collection, "dense", q.tolist(), expr, n) if use_dense else {}
-        found = set(bm) | set(dn)
+        found = set(bm) | set(dn) | (self._sentence_candidates(tokens, settings, f, n) if use_bm25 else set())
         if len(found) < n and not use_dense:  # as the local ranking: fewer matches than n → every allowed clause
             found |= set(self._allowed_positions(expr, n))
         if not found:
@@ -105,7 +105,7 @@ class MilvusRetriever(Retriever):
         if use_bm25:
             bm.update(self._scores_of("bm25", query, [p for p in cand.tolist() if p not in bm]))
         bm = np.array([bm.get(p, 0.0) for p in cand.tolist()], dtype=np.float64)
-        if use_bm25:   # each candidate's best sentence, read here as the local retriever reads it
+        if use_bm25:   # each candidate's best sentence, added as the local retriever adds it
             bm = self.lexical(bm, tokens, settings, cand)
         dn = np.array([dn.get(p, 0.0) for p in cand.tolist()], dtype=np.float64)
         if not use_dense:
@@ -119,6 +119,23 @@ class MilvusRetriever(Retriever):
         order = np.argsort(-fused, kind="stable")
         dense = {int(p): float(d) for p, d in zip(cand.tolist(), dn)} if use_dense else {}
         return [(int(cand[k]), float(fused[k])) for k in order], dense
+
+    def _sentence_candidates(self, tokens, settings, f: Filter, n: int) -> set[int]:
+        """The `n` clauses the filter keeps whose best sentence scores highest: the local ranking
+        picks its BM25 candidates by clause and sentence together, so a clause carried by one
+        sentence is a candidate here too (its clause score is then fetched from Milvus)."""
+        if self.sentences is None or not settings.sentence_weight:
+            return set()
+        best = self.sentences.best(tokens, len(self.clauses))
+        hit = np.flatnonzero(best)
+        out: set[int] = set()
+        for p in hit[np.argsort(-best[hit], kind="stable")]:
+            c = self.clauses[int(p)]
+            if keeps(f, c.doc_id, c.departments, c.path[0] if c.path else ""):
+                out.add(int(p))
+                if len(out) >= n:
+                    break
+        return out
 
     def _allowed_positions(self, expr: str, n: int) -> list[int]:
         return self.store.positions(self.collection, expr, n)
