@@ -53,6 +53,8 @@ def _sector_patterns(table) -> tuple:
     if table not in _SECTORS:
         sectors = set()
         for office in table.offices.values():
+            if not office.listed:
+                continue   # an actor read from some sentence (各地区) is no sector
             for name in (office.name, office.full_name, *office.aliases):
                 core = _OFFICE_PREFIX.sub("", _OFFICE_SUFFIX.sub("", name or ""))
                 if len(core) >= 2 and not core.isascii():
@@ -60,8 +62,8 @@ def _sector_patterns(table) -> tuple:
         cores = "|".join(sorted(map(re.escape, sectors), key=len, reverse=True))
         _SECTORS[table] = ((re.compile("((?:各级|地方|县级以上|国务院)?(?:" + cores
                                        + r")(?:管理|监管|行政)?部门)(?!联合|之间|间)"),
-                            re.compile(f"(?P<level>各级|地方各级|县级以上地方|县级以上)?(?P<body>(?:{cores})(?:[、和及](?:{cores}))*"
-                                       f"[、和及][\u4e00-\u9fff]{{1,10}}?)(?P<tail>等?(?:有关|相关)?部门)(?!联合|之间|间)"),
+                            re.compile(f"(?P<level>各级|地方各级|县级以上地方|县级以上)?(?<!各)(?P<body>(?:{cores})(?:[、和及](?:{cores}))*"
+                                       f"[、和及](?![各有相其])[\u4e00-\u9fff]{{2,10}}?)(?P<tail>等?(?:有关|相关)?部门)(?!联合|之间|间)"),
                             re.compile(f"(?:{cores})[、和及]"))
                            if sectors else (None, None, None))
     return _SECTORS[table]

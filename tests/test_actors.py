@@ -94,6 +94,8 @@ def test_sectors_sharing_one_bumen_are_each_an_office():
     assert text_offices("财政、发展改革、组织部门研究建立机制。", TABLE) == ["财政部门", "发展改革部门", "组织部门"]
     assert text_offices("财政和卫生健康部门调整政策。", TABLE) == ["财政部门", "卫生健康部门"]
     assert text_offices("政府性融资担保、再担保机构要坚持主业。", TABLE) == ["政府性融资担保、再担保机构"]
+    with_actor = OfficeTable([*TABLE.offices.values(), Office("各地区", listed=False)])
+    assert text_offices("各地区、各有关部门要结合实际。", with_actor) == ["各地区", "各有关部门"]
 
 
 def test_a_sector_list_opening_a_clause_of_a_sentence_keeps_its_own_task():
