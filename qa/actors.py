@@ -299,11 +299,19 @@ def _by_actor(sentence: str, table, issuer: str = "") -> list[str]:
 
 
 def with_text_offices(doc: Document, table) -> Document:
-    """The document with offices read from the text of its leaves, when it writes no office notes."""
+    """The document with offices read from the text of its leaves, when it writes no office notes.
+
+    A document that does write notes keeps them as its offices; a leaf it left without one but
+    whose sentences assign work (a covering notice's 「国家发展改革委和科技部要…督促检查」) is only
+    marked `offices_in_text`, so a who-question may still be answered from it, by its sentence."""
     leaves = [c for c in doc.clauses if not c.has_children]
-    if not leaves or sum(bool(c.departments) for c in leaves) >= NOTED_SHARE * len(leaves):
-        return doc
     issuer = getattr(doc, "issuer", "") or ""
+    if leaves and sum(bool(c.departments) for c in leaves) >= NOTED_SHARE * len(leaves):
+        return replace(doc, clauses=tuple(
+            replace(c, offices_in_text=True) if not c.departments and not c.has_children
+            and text_offices(c.text, table, issuer) else c for c in doc.clauses))
+    if not leaves:
+        return doc
     clauses = tuple(c if c.departments or c.has_children else _with_offices(c, text_offices(c.text, table, issuer))
                     for c in doc.clauses)
     return replace(doc, clauses=clauses)

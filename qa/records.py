@@ -36,7 +36,7 @@ class Clause:
     has_children: bool = False
     lead: str = ""                 # the lead office when the document says which one leads
     written: tuple[str, ...] = ()  # the offices as the document writes them, where that differs
-    offices_in_text: bool = False  # the offices were read from the running text, not an office note
+    offices_in_text: bool = False  # its offices are read from its running text (by sentence), not an office note
 
     @property
     def offices_as_written(self) -> tuple[str, ...]:

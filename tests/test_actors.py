@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.actors import sentence_offices, text_offices
+from qa.actors import sentence_offices, text_offices, with_text_offices
 from qa.offices import Office, OfficeTable
+from qa.records import Clause, Document
 
 TABLE = OfficeTable([Office("财政部", level="national"), Office("教育部", level="national"),
                      Office("国家发展改革委", aliases=("发展改革委",), level="national"),
@@ -110,3 +111,14 @@ def test_a_sector_whose_name_holds_he_stays_whole_and_a_level_or_deng_is_not_a_m
     assert text_offices("财政、工业和信息化部门负责。", table) == ["财政部门", "工业和信息化部门"]
     assert text_offices("各级财政、医保等有关部门要落实。", table) == ["各级财政部门", "各级医保部门"]
     assert text_offices("医保、财政、商务部等部门要加强指导。", table) == ["医保部门", "财政部门", "商务部"]
+
+
+def test_a_noted_document_keeps_its_notes_and_marks_the_leaves_whose_sentences_assign_work():
+    def leaf(n, text, departments=()):
+        return Clause(id=f"d:{n}", doc_id="d", path=(n,), title=n, text=text, departments=departments, kind="item")
+    doc = Document("d", "关于推广改革举措的通知", (
+        leaf("1", "推广专利保险。", ("财政部",)), leaf("2", "推广知识产权质押。", ("教育部",)),
+        leaf("3", "市场监管总局要适时督促检查推广工作进展情况。"), leaf("4", "各项举措要因地制宜。")))
+    read = with_text_offices(doc, TABLE).clauses
+    assert [c.departments for c in read] == [("财政部",), ("教育部",), (), ()]   # notes stay the offices
+    assert [c.offices_in_text for c in read] == [False, False, True, False]
