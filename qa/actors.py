@@ -287,7 +287,7 @@ def _by_actor(sentence: str, table, issuer: str = "") -> list[str]:
     parts: list[str] = []
     for piece in pieces:
         head = piece.lstrip()
-        starts = ([o for o in text_offices(piece[:12], table, issuer) if head.startswith(o)]
+        starts = ([o for o in text_offices(head[:30], table, issuer) if head.startswith(o)]
                   or [n for at, _, n in sector_lists(head, table) if at == 0])
         if parts and starts:
             parts.append(piece)

@@ -51,6 +51,7 @@ _FORMULA = re.compile(r"[×xX*]\s*100\s*[%％]")
 _NOT_ASKING = ("哪几", "哪些", "哪个", "哪家")   # 哪几个方面 asks for a list, not a count
 # asking how a figure is computed or whether there is one is not asking for the figure
 _NO_FIGURE = ("怎么算", "如何计算", "怎么计算", "计算方法", "计算公式", "怎样计算", "来源", "从哪", "有没有", "是否",
+              "什么不同", "有何不同", "哪些不同", "区别", "差别", "异同", "how do they differ", "difference",
               "有无", "要不要", "能不能", "可不可以", "how is", "how are", "calculated", "computed", "whether", "is there",
               "are there")
 _FIGURE = ("多少", "几", "how much", "how many")

@@ -122,3 +122,11 @@ def test_a_noted_document_keeps_its_notes_and_marks_the_leaves_whose_sentences_a
     read = with_text_offices(doc, TABLE).clauses
     assert [c.departments for c in read] == [("财政部",), ("教育部",), (), ()]   # notes stay the offices
     assert [c.offices_in_text for c in read] == [False, False, True, False]
+
+
+def test_a_long_office_name_opening_a_comma_part_starts_its_own_task():
+    table = OfficeTable([Office("国务院人力资源社会保障行政部门", level="national"),
+                         Office("国务院教育行政部门", level="national")])
+    text = ("国务院人力资源社会保障行政部门、国务院教育行政部门分别负责证书的实施，"
+            "国务院人力资源社会保障行政部门组织制定职业标准，国务院教育行政部门依照职业标准组织开发教学标准。")
+    assert sentence_offices(text, ["职业", "标准", "组织", "制定"], table) == ["国务院人力资源社会保障行政部门"]

@@ -49,3 +49,9 @@ def test_a_count_written_in_chinese_numerals_is_a_figure_too():
 ])
 def test_english_forms_of_asking_a_figure(question, kind):
     assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize("question", ["重点检查事项和一般检查事项在抽查比例上有什么不同？", "两类费率有何区别？",
+                                      "What is the difference between the two inspection ratios?"])
+def test_asking_how_two_things_differ_is_not_asking_for_a_figure(question):
+    assert asked_kind(question) is None

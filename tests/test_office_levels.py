@@ -67,6 +67,12 @@ def test_a_document_named_by_a_phrase_of_its_title_keeps_the_duties_to_it(librar
     assert answer.departments == ("国家发展改革委",)
 
 
+def test_the_issuer_describing_a_document_is_not_the_office_asked_about(library):
+    answer = library.ask("国务院推广跨境电商综合试验区经验做法的那份通知里，税务总局负责哪些？")
+    assert answer.found and answer.departments == ("税务总局",)
+    assert _docs(answer) == {"b_notice"}
+
+
 def test_a_committee_named_in_english_and_chinese_is_not_its_parent(library):
     q = library.query("What does the State Administration for Market Regulation (市场监管总局) do?",
                       "What does the State Administration for Market Regulation (市场监管总局) do?")

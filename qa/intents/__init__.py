@@ -65,19 +65,26 @@ class Situation:
         docs = self.library_docs
         if self.doc_outlines and len(docs) == 1 and self.levels.get(docs[0]):
             return self.offices_at(self.levels[docs[0]])
-        return self.q.offices
+        return self._asked(self.q.offices)
+
+    def _asked(self, offices: tuple) -> tuple:
+        """The offices asked about: an issuer named beside another office describes a document
+        (「国务院…的那份通知里，药监局负责哪些」), it is not the office asked about."""
+        issuers = set(self.issuers.values())
+        rest = tuple(o for o in offices if o not in issuers)
+        return rest if rest and len(rest) < len(offices) else tuple(offices)
 
     def offices_at(self, level: str) -> tuple:
         """The offices the question names as a document of `level` reads them: 人民银行 is 中国人民银行
         in a State Council notice and the province's branch in a provincial plan (once per level:
         a library of many documents has two or three)."""
         if not level:
-            return self.q.offices
+            return self._asked(self.q.offices)
         if level not in self._by_level:
             named = self.offices.find_in(self.q.text, level) or self.offices.find_in(self.q.lowered, level)
             written = [o for o in self.q.offices if self.offices.canonical(o) is None]
-            self._by_level[level] = outermost(written + [o for o in named if not any(o in w for w in written)]) \
-                or self.q.offices
+            self._by_level[level] = self._asked(tuple(
+                outermost(written + [o for o in named if not any(o in w for w in written)]) or self.q.offices))
         return self._by_level[level]
 
     def office_in(self, doc_id: str) -> str:
