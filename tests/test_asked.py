@@ -55,3 +55,8 @@ def test_english_forms_of_asking_a_figure(question, kind):
                                       "What is the difference between the two inspection ratios?"])
 def test_asking_how_two_things_differ_is_not_asking_for_a_figure(question):
     assert asked_kind(question) is None
+
+
+def test_a_count_in_a_unit_of_measure_asks_for_that_figure():
+    assert asked_kind("每年能额外拿到多少亩新增建设用地指标？") == "count"
+    assert figure("count", "安排新增建设用地指标500亩。", ["建设用地"]) == "500亩"
