@@ -138,7 +138,8 @@ class Retriever:
         ranked = self._fused(bm, dn, allowed, settings, vector, prefer)
         if self.n_docs < 2 or not ranked or settings.mode != "full":
             return ranked
-        doc = self._document(dn, allowed, prefer, settings) if self._dense_on(settings, vector) else None
+        doc = self._document(dn, allowed, prefer, settings, self._worded(tokens, bm, allowed, settings)) \
+            if self._dense_on(settings, vector) else None
         doc = self._doc_index[ranked[0][0]] if doc is None else doc
         own = allowed & (self._doc_index == doc)
         if own.sum() == allowed.sum():
@@ -149,11 +150,30 @@ class Retriever:
     def _dense_on(self, settings: Settings, vector) -> bool:
         return settings.mode != "bm25" and self.dense is not None and vector is not None and self.dense.exact
 
-    def _document(self, dn, allowed, prefer, settings: Settings) -> int | None:
+    def _worded(self, tokens, bm, allowed, settings: Settings) -> np.ndarray:
+        """Per document, the coverage of the question by its best BM25 clause (`bm` of every
+        position, `allowed` masking them): how much of what the question says, word for word, the
+        document holds — comparable across documents, as BM25 scores are not."""
+        out = np.zeros(self.n_docs)
+        if not settings.doc_coverage_lead or not len(bm):
+            return out
+        top = np.full(self.n_docs, -np.inf)
+        np.maximum.at(top, self._doc_index[allowed], bm[allowed])
+        best_at = np.flatnonzero(allowed & (bm == top[self._doc_index]) & (bm > 0))
+        for p in best_at[np.unique(self._doc_index[best_at], return_index=True)[1]]:
+            out[self._doc_index[p]] = self.coverage(tokens, int(p), settings)
+        return out
+
+    def _document(self, dn, allowed, prefer, settings: Settings, worded=None) -> int | None:
         """The document (index) whose allowed clause is closest in meaning to the question,
-        documents the question names (`prefer`) leading by `settings.named_doc_lead`."""
+        documents the question names (`prefer`) leading by `settings.named_doc_lead`, and each
+        led by `settings.doc_coverage_lead` × the share of the question its best clause holds word
+        for word (`worded`): meaning alone confuses two documents of one field (知识产权 in a plan
+        and in a notice), the words the question quotes (“三合一”) tell them apart."""
         best = np.full(self.n_docs, -np.inf)
         np.maximum.at(best, self._doc_index[allowed], dn[allowed])
+        if worded is not None:
+            best = best + settings.doc_coverage_lead * worded
         if prefer is not None:
             named = np.zeros(self.n_docs, dtype=bool)
             named[self._doc_index[prefer & allowed]] = True

@@ -34,6 +34,7 @@ class Settings:
     # documents: a question naming a document by a word of its title prefers that document's clauses
     named_doc_boost: float = 0.15     # on fused scores (choosing the document without vectors)
     named_doc_lead: float = 0.025     # on dense similarity, when the document is chosen by meaning
+    doc_coverage_lead: float = 0.03   # × the question's coverage by a document's best BM25 clause, likewise
     # a clause lacking the figure asked for gives way to a runner-up of its document that has it
     figure_runner_ups: int = 3
     figure_runner_up_share: float = 0.8

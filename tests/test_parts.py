@@ -143,3 +143,22 @@ def test_a_search_answer_records_the_not_found_rule_features_and_thresholds(hash
     f = a.decision.features
     assert set(f) == {"coverage", "dense", "latin"} and 0.0 <= f["coverage"] <= 1.0
     assert a.found == bool(a.decision.crossed)
+
+
+def test_the_document_whose_clause_holds_the_questions_words_wins_a_near_tie_in_meaning():
+    """Two documents of one field: by meaning the plan is a hair closer, but only the notice
+    holds the words the question quotes, so the notice answers."""
+    from qa.dense import DenseIndex
+
+    def leaf(doc, cid, text):
+        return Clause(id=f"{doc}:{cid}", doc_id=doc, path=(cid,), title=cid, text=text, kind="item")
+    clauses = [leaf("plan", "1", "加强知识产权保护"), leaf("plan", "2", "发展知识产权服务"), leaf("plan", "3", "培育人才"),
+               leaf("notice", "1", "知识产权审判三合一"), leaf("notice", "2", "推广专利保险"), leaf("notice", "3", "科技金融")]
+    tokens = [["知识产权", "保护"], ["知识产权", "服务"], ["培育", "人才"],
+              ["知识产权", "审判", "三合一"], ["专利", "保险"], ["科技", "金融"]]
+    vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.1, 0.9], [0.99, 0.14], [0.0, 1.0], [0.2, 0.8]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    r = Retriever(clauses, SparseBM25.fit(tokens, groups=[c.doc_id for c in clauses]), DenseIndex(vectors))
+    question, vector = ["三合一", "审判"], np.array([1.0, 0.0], dtype=np.float32)
+    assert r.rank(question, vector, Settings(doc_coverage_lead=0.0))[0][0] in (0, 1)   # the plan, by meaning
+    assert r.rank(question, vector, Settings())[0][0] == 3                          # the notice, by its words

@@ -62,27 +62,42 @@ class MilvusRetriever(Retriever):
         by a title word leading by `named_doc_lead`), then that document's clauses ranked among
         themselves (its own fusion floor: a search filtered to it) come first."""
         f = allowed if isinstance(allowed, Filter) else Filter()
-        ranked, dense = self._ranking(tokens, vector, settings, f, prefer)
+        ranked, dense, lexical = self._ranking(tokens, vector, settings, f, prefer)
         if self.n_docs < 2 or not ranked or settings.mode != "full":
             return ranked
-        doc = self._document_of(dense, prefer, settings) if dense else None
+        doc = self._document_of(dense, prefer, settings, self._worded_of(tokens, lexical, settings)) if dense else None
         doc = self.clauses[ranked[0][0]].doc_id if doc is None else doc
         if f.doc and not isinstance(f.doc, tuple):
             return ranked   # one document already
-        first, _ = self._ranking(tokens, vector, settings, Filter(doc=doc, office=f.office, part=f.part), None)
+        first, _, _ = self._ranking(tokens, vector, settings, Filter(doc=doc, office=f.office, part=f.part), None)
         return first + [(p, sc) for p, sc in ranked if self.clauses[p].doc_id != doc]
 
-    def _document_of(self, dense: dict, prefer, settings) -> str | None:
-        """The document of the best dense score among the candidates, named documents leading."""
+    def _worded_of(self, tokens, lexical: dict, settings) -> dict[str, float]:
+        """As the local `_worded`, over the candidates: per document, the coverage of the question
+        by its best-scoring (BM25 with best sentence) candidate."""
+        if not settings.doc_coverage_lead:
+            return {}
+        best: dict[str, int] = {}
+        for p, score in lexical.items():
+            d = self.clauses[p].doc_id
+            if score > 0 and (d not in best or score > lexical[best[d]] or (score == lexical[best[d]] and p < best[d])):
+                best[d] = p
+        return {d: self.coverage(tokens, p, settings) for d, p in best.items()}
+
+    def _document_of(self, dense: dict, prefer, settings, worded: dict | None = None) -> str | None:
+        """The document of the best dense score among the candidates, named documents leading,
+        and each led by its word-for-word coverage (`worded`), as the local ranking does."""
+        worded = worded or {}
         best, best_score = None, -np.inf
         for p, score in dense.items():
             lead = settings.named_doc_lead if prefer is not None and prefer[p] else 0.0
+            lead += settings.doc_coverage_lead * worded.get(self.clauses[p].doc_id, 0.0)
             if score + lead > best_score:
                 best, best_score = self.clauses[p].doc_id, score + lead
         return best
 
     def _ranking(self, tokens, vector, settings, f: Filter, prefer):
-        """(fused ranking of what `f` keeps, the dense scores of its candidates)."""
+        """(fused ranking of what `f` keeps, the dense and the lexical scores of its candidates)."""
         expr = expression(f)
         use_dense = settings.mode != "bm25" and self.dim is not None and vector is not None
         use_bm25 = settings.mode != "dense"
@@ -95,7 +110,7 @@ class MilvusRetriever(Retriever):
         if len(found) < n and not use_dense:  # as the local ranking: fewer matches than n → every allowed clause
             found |= set(self._allowed_positions(expr, n))
         if not found:
-            return [], {}
+            return [], {}, {}
         cand = np.array(sorted(found), dtype=np.int64)
         # each side's score for the other side's candidates: a search limited to those rows, so
         # Milvus computes them where the vectors are (no vector crosses the network)
@@ -118,7 +133,8 @@ class MilvusRetriever(Retriever):
             fused = fused * np.where(prefer[cand], 1.0 + settings.named_doc_boost, 1.0)
         order = np.argsort(-fused, kind="stable")
         dense = {int(p): float(d) for p, d in zip(cand.tolist(), dn)} if use_dense else {}
-        return [(int(cand[k]), float(fused[k])) for k in order], dense
+        lexical = {int(p): float(b) for p, b in zip(cand.tolist(), bm)} if use_bm25 else {}
+        return [(int(cand[k]), float(fused[k])) for k in order], dense, lexical
 
     def _sentence_candidates(self, tokens, settings, f: Filter, n: int) -> set[int]:
         """The `n` clauses the filter keeps whose best sentence scores highest: the local ranking
