@@ -138,8 +138,7 @@ class Retriever:
         ranked = self._fused(bm, dn, allowed, settings, vector, prefer)
         if self.n_docs < 2 or not ranked or settings.mode != "full":
             return ranked
-        doc = self._document(dn, allowed, prefer, settings, self._worded(tokens, bm, allowed, settings)) \
-            if self._dense_on(settings, vector) else None
+        doc = self._document(dn, allowed, prefer, settings, tokens, bm) if self._dense_on(settings, vector) else None
         doc = self._doc_index[ranked[0][0]] if doc is None else doc
         own = allowed & (self._doc_index == doc)
         if own.sum() == allowed.sum():
@@ -150,35 +149,41 @@ class Retriever:
     def _dense_on(self, settings: Settings, vector) -> bool:
         return settings.mode != "bm25" and self.dense is not None and vector is not None and self.dense.exact
 
-    def _worded(self, tokens, bm, allowed, settings: Settings) -> np.ndarray:
-        """Per document, the coverage of the question by its best BM25 clause (`bm` of every
-        position, `allowed` masking them): how much of what the question says, word for word, the
-        document holds — comparable across documents, as BM25 scores are not."""
+    def _worded(self, tokens, bm, allowed, settings: Settings, docs: np.ndarray) -> np.ndarray:
+        """For the documents `docs` (indices), the coverage of the question by each one's best
+        BM25 clause (`bm` of every position, `allowed` masking them): how much of what the question
+        says, word for word, the document holds — comparable across documents, as BM25 scores are
+        not. Zero for the other documents."""
         out = np.zeros(self.n_docs)
-        if not settings.doc_coverage_lead or not len(bm):
-            return out
+        keep = allowed & np.isin(self._doc_index, docs) & (bm > 0)
         top = np.full(self.n_docs, -np.inf)
-        np.maximum.at(top, self._doc_index[allowed], bm[allowed])
-        best_at = np.flatnonzero(allowed & (bm == top[self._doc_index]) & (bm > 0))
+        np.maximum.at(top, self._doc_index[keep], bm[keep])
+        best_at = np.flatnonzero(keep & (bm == top[self._doc_index]))
         for p in best_at[np.unique(self._doc_index[best_at], return_index=True)[1]]:
             out[self._doc_index[p]] = self.coverage(tokens, int(p), settings)
         return out
 
-    def _document(self, dn, allowed, prefer, settings: Settings, worded=None) -> int | None:
+    def _document(self, dn, allowed, prefer, settings: Settings, tokens=(), bm=None) -> int | None:
         """The document (index) whose allowed clause is closest in meaning to the question,
         documents the question names (`prefer`) leading by `settings.named_doc_lead`, and each
         led by `settings.doc_coverage_lead` × the share of the question its best clause holds word
-        for word (`worded`): meaning alone confuses two documents of one field (知识产权 in a plan
-        and in a notice), the words the question quotes (“三合一”) tell them apart."""
+        for word: meaning alone confuses two documents of one field (知识产权 in a plan and in a
+        notice), the words the question quotes (“三合一”) tell them apart. Only the documents
+        within that lead of the closest are read for their words (a library of thousands costs a
+        handful of coverages, not thousands)."""
         best = np.full(self.n_docs, -np.inf)
         np.maximum.at(best, self._doc_index[allowed], dn[allowed])
-        if worded is not None:
-            best = best + settings.doc_coverage_lead * worded
         if prefer is not None:
             named = np.zeros(self.n_docs, dtype=bool)
             named[self._doc_index[prefer & allowed]] = True
             best = best + np.where(named, settings.named_doc_lead, 0.0)
-        return int(np.argmax(best)) if np.isfinite(best).any() else None
+        if not np.isfinite(best).any():
+            return None
+        if bm is not None and settings.doc_coverage_lead:
+            contenders = np.flatnonzero(best >= best.max() - settings.doc_coverage_lead)
+            if len(contenders) > 1:
+                best = best + settings.doc_coverage_lead * self._worded(tokens, bm, allowed, settings, contenders)
+        return int(np.argmax(best))
 
     def _fused(self, bm, dn, allowed, settings, vector, prefer) -> list[tuple[int, float]]:
         """The fused ranking of the `allowed` positions, best first."""

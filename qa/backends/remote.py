@@ -65,36 +65,44 @@ class MilvusRetriever(Retriever):
         ranked, dense, lexical = self._ranking(tokens, vector, settings, f, prefer)
         if self.n_docs < 2 or not ranked or settings.mode != "full":
             return ranked
-        doc = self._document_of(dense, prefer, settings, self._worded_of(tokens, lexical, settings)) if dense else None
+        doc = self._document_of(dense, prefer, settings, tokens, lexical) if dense else None
         doc = self.clauses[ranked[0][0]].doc_id if doc is None else doc
         if f.doc and not isinstance(f.doc, tuple):
             return ranked   # one document already
         first, _, _ = self._ranking(tokens, vector, settings, Filter(doc=doc, office=f.office, part=f.part), None)
         return first + [(p, sc) for p, sc in ranked if self.clauses[p].doc_id != doc]
 
-    def _worded_of(self, tokens, lexical: dict, settings) -> dict[str, float]:
-        """As the local `_worded`, over the candidates: per document, the coverage of the question
-        by its best-scoring (BM25 with best sentence) candidate."""
-        if not settings.doc_coverage_lead:
-            return {}
+    def _worded_of(self, tokens, lexical: dict, settings, docs) -> dict[str, float]:
+        """As the local `_worded`, over the candidates: for the documents `docs`, the coverage of
+        the question by each one's best-scoring (BM25 with best sentence) candidate."""
         best: dict[str, int] = {}
         for p, score in lexical.items():
             d = self.clauses[p].doc_id
-            if score > 0 and (d not in best or score > lexical[best[d]] or (score == lexical[best[d]] and p < best[d])):
+            if d in docs and score > 0 and (d not in best or score > lexical[best[d]]
+                                            or (score == lexical[best[d]] and p < best[d])):
                 best[d] = p
         return {d: self.coverage(tokens, p, settings) for d, p in best.items()}
 
-    def _document_of(self, dense: dict, prefer, settings, worded: dict | None = None) -> str | None:
+    def _document_of(self, dense: dict, prefer, settings, tokens=(), lexical=None) -> str | None:
         """The document of the best dense score among the candidates, named documents leading,
-        and each led by its word-for-word coverage (`worded`), as the local ranking does."""
-        worded = worded or {}
-        best, best_score = None, -np.inf
+        and those within `doc_coverage_lead` of the best led by their word-for-word coverage, as
+        the local ranking does."""
+        by_doc: dict[str, float] = {}
         for p, score in dense.items():
             lead = settings.named_doc_lead if prefer is not None and prefer[p] else 0.0
-            lead += settings.doc_coverage_lead * worded.get(self.clauses[p].doc_id, 0.0)
-            if score + lead > best_score:
-                best, best_score = self.clauses[p].doc_id, score + lead
-        return best
+            d = self.clauses[p].doc_id
+            by_doc[d] = max(by_doc.get(d, -np.inf), score + lead)
+        if not by_doc:
+            return None
+        top = max(by_doc.values())
+        contenders = {d for d, v in by_doc.items() if v >= top - settings.doc_coverage_lead}
+        if lexical and settings.doc_coverage_lead and len(contenders) > 1:
+            for d, share in self._worded_of(tokens, lexical, settings, contenders).items():
+                by_doc[d] += settings.doc_coverage_lead * share
+        first = {}   # ties go to the document of the earliest candidate, as np.argmax does locally
+        for p in sorted(dense):
+            first.setdefault(self.clauses[p].doc_id, p)
+        return max(by_doc, key=lambda d: (by_doc[d], -first[d]))
 
     def _ranking(self, tokens, vector, settings, f: Filter, prefer):
         """(fused ranking of what `f` keeps, the dense and the lexical scores of its candidates)."""
