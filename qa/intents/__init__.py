@@ -138,8 +138,13 @@ class Situation:
         """How much a question term tells inside document `doc_id`: its length × (0.5 + its idf
         there) — a word most of the document's clauses use says little about which sentence, or
         which figure, answers."""
-        group, bm25 = self.retriever.group_of_doc(doc_id), self.retriever.bm25
-        return lambda term: len(term) * (0.5 + idf_of(bm25, term, group))
+        group, bm25, known = self.retriever.group_of_doc(doc_id), self.retriever.bm25, {}
+
+        def weight(term: str) -> float:   # each term's idf once: it is read per sentence and per figure
+            if term not in known:
+                known[term] = len(term) * (0.5 + idf_of(bm25, term, group))
+            return known[term]
+        return weight
 
     def issuer_of(self, position: int) -> str:
         """The issuer of the document of the clause at `position` ("" when unknown)."""
