@@ -66,6 +66,7 @@ class Outline:
         self.headings = sorted((c for c in self.clauses if c.kind in HEADING_KINDS), key=lambda c: -len(c.title))
         self.heading_pieces = _heading_pieces(self.headings)
         self._written: list[str] | None = None
+        self.doc_ids: tuple[str, ...] = tuple(dict.fromkeys(c.doc_id for c in self.clauses))   # document order
 
     def children(self, clause: Clause | None) -> list[Clause]:
         """The clauses one level below a part, section or table, in document order."""

@@ -169,8 +169,8 @@ class Retriever:
         led by `settings.doc_coverage_lead` × the share of the question its best clause holds word
         for word: meaning alone confuses two documents of one field (知识产权 in a plan and in a
         notice), the words the question quotes (“三合一”) tell them apart. Only the documents
-        within that lead of the closest are read for their words (a library of thousands costs a
-        handful of coverages, not thousands)."""
+        within that lead of the closest, and at most `settings.doc_contenders` of them, are read
+        for their words (a library of thousands costs a handful of coverages, not thousands)."""
         best = np.full(self.n_docs, -np.inf)
         np.maximum.at(best, self._doc_index[allowed], dn[allowed])
         if prefer is not None:
@@ -181,6 +181,8 @@ class Retriever:
             return None
         if bm is not None and settings.doc_coverage_lead:
             contenders = np.flatnonzero(best >= best.max() - settings.doc_coverage_lead)
+            if len(contenders) > settings.doc_contenders:   # near-twins by meaning: the closest few
+                contenders = contenders[np.argsort(-best[contenders], kind="stable")[:settings.doc_contenders]]
             if len(contenders) > 1:
                 best = best + settings.doc_coverage_lead * self._worded(tokens, bm, allowed, settings, contenders)
         return int(np.argmax(best))

@@ -35,6 +35,7 @@ class Settings:
     named_doc_boost: float = 0.15     # on fused scores (choosing the document without vectors)
     named_doc_lead: float = 0.025     # on dense similarity, when the document is chosen by meaning
     doc_coverage_lead: float = 0.03   # × the question's coverage by a document's best BM25 clause, likewise
+    doc_contenders: int = 5           # at most this many documents are read for that coverage
     # a clause lacking the figure asked for gives way to a runner-up of its document that has it
     figure_runner_ups: int = 3
     figure_runner_up_share: float = 0.8
@@ -63,5 +64,7 @@ class Settings:
             raise ValueError("dense_weight must lie between 0 and 1")
         if self.sentence_weight < 0:
             raise ValueError("sentence_weight must not be negative")
+        if self.doc_contenders < 1:
+            raise ValueError("doc_contenders must be at least 1")
         if self.candidates < 1:
             raise ValueError("candidates must be at least 1")

@@ -95,7 +95,8 @@ class MilvusRetriever(Retriever):
         if not by_doc:
             return None
         top = max(by_doc.values())
-        contenders = {d for d, v in by_doc.items() if v >= top - settings.doc_coverage_lead}
+        near = sorted((d for d, v in by_doc.items() if v >= top - settings.doc_coverage_lead), key=lambda d: -by_doc[d])
+        contenders = set(near[:settings.doc_contenders])
         if lexical and settings.doc_coverage_lead and len(contenders) > 1:
             for d, share in self._worded_of(tokens, lexical, settings, contenders).items():
                 by_doc[d] += settings.doc_coverage_lead * share

@@ -106,7 +106,7 @@ class Situation:
     @cached_property
     def library_docs(self) -> tuple:
         """The documents in play, in corpus order."""
-        return tuple(dict.fromkeys(c.doc_id for c in self.library.clauses))
+        return self.library.doc_ids
 
     @cached_property
     def prefer(self) -> np.ndarray | None:
