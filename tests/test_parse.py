@@ -194,11 +194,16 @@ def test_second_plan_saved_as_gb18030_parses_the_same(tmp_path):
     data = text.encode("gb18030")
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")  # the file really is not UTF-8
-    (tmp_path / f"{SECOND}.txt").write_bytes(data)
-    corpus = load_corpus(tmp_path)
+    (tmp_path / "gb").mkdir()
+    (tmp_path / "utf8").mkdir()
+    (tmp_path / "gb" / f"{SECOND}.txt").write_bytes(data)
+    (tmp_path / "utf8" / f"{SECOND}.txt").write_text(text, encoding="utf-8")
+    corpus = load_corpus(tmp_path / "gb")
     assert corpus.warnings == []
     [doc] = corpus.documents
-    assert doc.clauses == parse_document(text, SECOND).clauses
+    [as_utf8] = load_corpus(tmp_path / "utf8").documents
+    assert doc.clauses == as_utf8.clauses
+    assert [c.text for c in doc.clauses] == [c.text for c in parse_document(text, SECOND).clauses]
 
 
 @pytest.fixture(scope="module")
