@@ -32,7 +32,8 @@ COLLECTIVE = re.compile(
 _OFFICE_SUFFIX = re.compile(r"(?:委员会|总局|管理局|监督管理局|部|委|局|厅|署|办|行|会)$")
 _OFFICE_PREFIX = re.compile(r"^(?:中华人民共和国|国务院|国家|中国|省)")
 # per office table (weakly held: a cache keyed by id() would hand a new table the patterns of a
-# collected one that had the same id): (the X部门 pattern, the shared-部门 list pattern)
+# collected one that had the same id): (the X部门 pattern, the shared-部门 list pattern, one listed
+# sector with its separator)
 _SECTORS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 

@@ -45,7 +45,7 @@ KINDS = (
                "几亩", "几吨", "几台", "几套", "几户", "几次"),
      re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|家|项|条|人|名|所|批|件|类|种|支|座)")),
 )
-_PIECE = re.compile(r"[^，,、；;]+[，,、；;]?")   # a sentence's comma pieces
+_PIECE = re.compile(r"[^，,、；;]+[，,、；;]?")   # a sentence's pieces between commas and list marks (、)
 # "how much (central) funding / capital / subsidy", "in yuan": English asks for money in many word orders
 _MONEY_EN = re.compile(r"\bhow much\b(?:\W+\w+){0,3}?\W+(?:money|funding|funds|capital|subsid\w*|yuan|rmb|budget)\b"
                        r"|\b(?:in|of) (?:yuan|rmb)\b")
@@ -106,9 +106,9 @@ def figure(kind: str, clause_text: str, terms=(), weight=len) -> str | None:
     """The figure of that kind the clause gives, for the question's `terms` (each counting
     `weight(term)`: by default its length; the engine gives rarer terms more); None when none does.
 
-    Each figure is scored by the terms of its sentence plus those of its own comma piece (and of
-    the piece before it, when that piece has no figure of the kind): they name what the figure
-    measures, so 「26个指标为国家监测指标，其中…9个指标由财务年报表获取」 answers "how many come from
+    Each figure is scored by the terms of its sentence plus those of its own piece (between commas
+    or list marks), and of the piece before it when that piece has no figure of the kind: they
+    name what the figure measures, so 「26个指标为国家监测指标，其中…9个指标由财务年报表获取」 answers "how many come from
     the annual financial reports" with 9个, not with the sentence's first figure.
 
     >>> figure("rate", "费率降至1%以下。支小支农担保金额占比不得低于80%。", ["支小支农", "担保金额"])

@@ -65,6 +65,7 @@ class Retriever:
         self.bm25 = bm25
         self.dense = dense
         self.sentences = sentences
+        self._last_best: tuple | None = None   # (tokens, best sentence scores) of the last question
         if not bm25.weights.has_sorted_indices:
             bm25.weights.sort_indices()
         # a word the corpus never uses weighs like a typical word: named places, organisations and
@@ -113,8 +114,19 @@ class Retriever:
         a sentence that says what is asked carries its long clause."""
         if self.sentences is None or not settings.sentence_weight:
             return bm
-        best = self.sentences.best(tokens, len(self.clauses))
+        best = self.best_sentences(tokens)
         return bm + settings.sentence_weight * (best if positions is None else best[positions])
+
+    def best_sentences(self, tokens) -> np.ndarray:
+        """Each clause's best sentence score for `tokens` (zeros without a sentence index); the
+        last question's is kept, as a library ranks twice per question (all documents, then one)."""
+        if self.sentences is None:
+            return np.zeros(len(self.clauses))
+        key = tuple(tokens)
+        last = self._last_best
+        if last is None or last[0] != key:
+            last = self._last_best = (key, self.sentences.best(list(tokens), len(self.clauses)))
+        return last[1]
 
     def rank(self, tokens: list[str], vector: np.ndarray | None, settings: Settings,
              allowed: np.ndarray | None = None, prefer: np.ndarray | None = None) -> list[tuple[int, float]]:

@@ -96,7 +96,7 @@ def _tokenised(segmenter, clauses: list[Clause], stream):
             _progress(n, total, "tokenising", show)
 
 
-def _lexical(segmenter, clauses: list[Clause], stream) -> tuple[SparseBM25, SentenceIndex]:
+def _lexical_indexes(segmenter, clauses: list[Clause], stream) -> tuple[SparseBM25, SentenceIndex]:
     """The clause BM25 and the sentence index of `clauses`, each document with its own statistics."""
     whole, parts = Postings(), Postings()
     clause_of, sentence_docs = [], []
@@ -171,7 +171,7 @@ def build(corpus: Corpus, index_dir: Path, embedder, segmenter=None, stream=sys.
     clauses = [c for doc in corpus.documents for c in doc.clauses]
     searchable = [i for i, c in enumerate(clauses) if c.searchable]
     # each document keeps its own BM25 statistics: adding one changes no score of another
-    bm25, sentence_index = _lexical(segmenter, [clauses[i] for i in searchable], stream)
+    bm25, sentence_index = _lexical_indexes(segmenter, [clauses[i] for i in searchable], stream)
     dense, embed_hashes = None, []
     if embedder is not None:
         texts = [embed_text(clauses[i]) for i in searchable]

@@ -69,3 +69,15 @@ def test_without_a_sentence_index_ranking_is_the_clause_bm25_alone():
     clauses = [LONG, SHORT, *OTHERS]
     plain = Retriever(clauses, SparseBM25.fit([tokens(c.text) for c in clauses]), None)
     assert plain.rank(QUESTION, None, Settings(mode="bm25"))[0][0] == 1
+
+
+def test_the_best_sentences_of_the_last_question_are_read_once():
+    r = retriever([LONG, SHORT, *OTHERS])
+    calls = []
+    real = r.sentences.best
+    r.sentences.best = lambda tokens, n: calls.append(tuple(tokens)) or real(tokens, n)
+    first = r.best_sentences(QUESTION)
+    again = r.best_sentences(QUESTION)
+    assert calls == [tuple(QUESTION)] and first is again
+    r.best_sentences(["医保"])
+    assert calls == [tuple(QUESTION), ("医保",)]

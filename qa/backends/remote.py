@@ -151,7 +151,7 @@ class MilvusRetriever(Retriever):
         sentence is a candidate here too (its clause score is then fetched from Milvus)."""
         if self.sentences is None or not settings.sentence_weight:
             return set()
-        best = self.sentences.best(tokens, len(self.clauses))
+        best = self.best_sentences(tokens)
         hit = np.flatnonzero(best)
         out: set[int] = set()
         for p in hit[np.argsort(-best[hit], kind="stable")]:
