@@ -3,7 +3,9 @@
 The genre writes them in a handful of shapes, each closing the sentences before it:
 (责任单位:A、B), (负责部门:A、B;适用范围:…), (牵头单位:A;配合单位:B), (A、B负责),
 (A、B等负责), (A、B按职责分工负责), (A、B和各有关省级人民政府负责), (A、B,各省级人民政府按职责分工
-负责), (A牵头,B、C参与) and (A指导). `find_notes` returns every such parenthesis with its span, its
+负责), (A牵头,B、C参与) and (A指导), sometimes with a deadline after the offices ((A负责,2019年底前
+完成)); some write the labels without parentheses, as a sentence or lines of their own
+(责任单位:A、B。 / 牵头单位:A 配合单位:B). `find_notes` returns every such note with its span, its
 offices in written order and its lead office when the note says which one leads (牵头).
 A parenthesis counts only where a note stands: right after a sentence's end or right before one
 (or at the end of the text), or before a comma when what it names reads as plain office names,
@@ -16,8 +18,14 @@ import re
 from dataclasses import dataclass
 
 # labels of a labelled note; the lead label's offices lead, the others take part
-_LABEL = re.compile(r"^(责任单位|责任部门|负责单位|负责部门|牵头单位|牵头部门|实施单位|实施部门|主管部门|指导部门"
-                    r"|配合单位|配合部门|参与单位|参与部门)\s*:")
+_LABELS = (r"(责任单位|责任部门|负责单位|负责部门|牵头单位|牵头部门|实施单位|实施部门|主管部门|指导部门"
+           r"|配合单位|配合部门|参与单位|参与部门)\s*:")
+_LABEL = re.compile("^" + _LABELS)
+LABELLED = re.compile("^" + _LABELS + r"\s*[\u4e00-\u9fff]")   # a line that is an office note of its own
+# a label outside any parenthesis opens a note only where a sentence or a line could begin
+_OPEN_LABEL = re.compile(r"(?:^|(?<=[。;!?\s)]))" + _LABELS)
+# a group after the offices that says when, not who (2019年底前完成, 持续推进, 长期坚持)
+_WHEN = re.compile(r"\d{4}年|年底|月底|年内|前完成|持续推进|长期坚持|持续实施|逐步推进|分步实施|分阶段")
 _LEAD_LABEL = ("牵头单位", "牵头部门")
 # any other label (适用范围:, 完成时限:) ends the list of offices
 _OTHER_LABEL = re.compile(r"[;,]\s*[\u4e00-\u9fff]{2,6}\s*:")
@@ -129,6 +137,8 @@ def _labelled(inner: str) -> tuple[list[str], str] | None:
 def _bare(inner: str) -> tuple[list[str], str] | None:
     inner = inner.strip()
     groups = [g.strip() for g in re.split(r"[,;]", inner) if g.strip()]
+    while len(groups) > 1 and _WHEN.search(groups[-1]) and not _VERB.search(groups[-1]):
+        groups.pop()
     if not groups or not _VERB.search(groups[-1]):
         return None
     offices: list[str] = []
@@ -161,9 +171,14 @@ def find_notes(text: str) -> list[OfficeNote]:
     []
     >>> [n.offices for n in find_notes("加强执法(公安部负责),完善制度(司法部负责)。")]
     [('公安部',), ('司法部',)]
+    >>> [n.offices for n in find_notes("清理排污口。(生态环境部、水利部负责,2020年6月底前完成)")]
+    [('生态环境部', '水利部')]
+    >>> [(n.offices, n.lead) for n in find_notes("建设备用水源。 牵头单位:住房城乡建设部 配合单位:水利部、应急管理部")]
+    [(('住房城乡建设部', '水利部', '应急管理部'), '住房城乡建设部')]
     """
     out: list[OfficeNote] = []
-    for start, end, inner in parentheses(text):
+    spans = list(parentheses(text))
+    for start, end, inner in spans:
         where = _stands_as_note(text, start, end)
         if not where:
             continue
@@ -171,6 +186,25 @@ def find_notes(text: str) -> list[OfficeNote]:
         if found and found[0] and (where == "yes" or _plain_names(found[0])):
             offices, lead = found
             out.append(OfficeNote(start, end, tuple(offices), lead))
+    out.extend(_open_notes(text, spans))
+    return sorted(out, key=lambda n: n.start)
+
+
+def _open_notes(text: str, spans) -> list[OfficeNote]:
+    """Labelled notes written without parentheses (责任单位:A、B。), each running from its first
+    label to the end of its sentence; labels on consecutive lines (牵头单位:A 配合单位:B) are one
+    note. A label inside a parenthesis is the parenthesis's."""
+    out: list[OfficeNote] = []
+    at = 0
+    for m in _OPEN_LABEL.finditer(text):
+        if m.start() < at or any(a < m.start() < b for a, b, _ in spans):
+            continue
+        stop = re.compile(r"[。!?]|$").search(text, m.start()).start()
+        run = re.sub(r"\s+(?=" + _LABELS + ")", ";", text[m.start():stop].strip())
+        found = _labelled(run)
+        at = stop
+        if found and found[0]:
+            out.append(OfficeNote(m.start(), min(stop + 1, len(text)), tuple(found[0]), found[1]))
     return out
 
 

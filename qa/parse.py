@@ -14,7 +14,7 @@ from .clausetree import Node, short_title, split_measures, to_clauses
 from .docmeta import ATTACHMENT, ATTACHMENT_TITLED, body_end, read_header
 from .listings import (NUMERIC, column_name, header_at, indicator_at, number_rows, office_columns, row_offices,
                        table_cells, table_rows)
-from .office_notes import split_names
+from .office_notes import LABELLED, split_names
 from .records import Document
 from .textnorm import fold, squeeze
 
@@ -298,8 +298,9 @@ def _add_row(columns: list[str], row, current: "Node") -> "Node":
 def _attach(para: str, current: "Node", root: "Node") -> "Node":
     """Place one paragraph in the outline and return the node later paragraphs continue."""
     found = _marker(para)
-    if found is None and not para.endswith(SENTENCE_END) and (len(para) < 20 or not para.endswith(":")):
-        return current  # page chrome ("编辑:", "版权所有 | 网站地图"): not a sentence
+    if (found is None and not para.endswith(SENTENCE_END) and (len(para) < 20 or not para.endswith(":"))
+            and not LABELLED.match(para)):
+        return current  # page chrome ("编辑:", "版权所有 | 网站地图"): not a sentence (an office line is kept)
     if found is None or (found[0] == "principle" and current.kind == "root"):
         target = current if current.kind != "root" else root
         if target is root:

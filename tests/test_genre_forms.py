@@ -129,6 +129,9 @@ def test_a_paragraph_with_one_note_stays_one_clause():
     ("(民政部、财政部和各有关省级人民政府负责)", ("民政部", "财政部", "各有关省级人民政府"), ""),
     ("(民政部、财政部,各省级人民政府按职责分工负责)", ("民政部", "财政部", "各省级人民政府"), ""),
     ("(民政部、各省(区、市)人民政府负责)", ("民政部", "各省(区、市)人民政府"), ""),
+    ("(民政部、财政部负责,2031年底前完成)", ("民政部", "财政部"), ""),
+    ("(民政部牵头,财政部参与,持续推进)", ("民政部", "财政部"), "民政部"),
+    ("责任单位:省民政厅、省财政厅,各市(州)人民政府。", ("省民政厅", "省财政厅", "各市(州)人民政府"), ""),
 ])
 def test_office_note_forms(note, offices, lead):
     [found] = find_notes("推进养老服务体系建设。" + note)
@@ -142,6 +145,14 @@ def test_office_note_forms(note, offices, lead):
 ])
 def test_parentheses_that_are_not_office_notes(text):
     assert find_notes(text) == []
+
+
+def test_office_lines_without_parentheses_belong_to_the_measure_above_them():
+    text = ("某省养老服务方案\n一、主要任务\n(一)发展社区养老。建设社区养老服务中心。\n牵头单位:省民政厅\n"
+            "配合单位:省财政厅、省卫生健康委\n(二)发展康养产业。培育康养企业。\n责任单位:省发展改革委\n")
+    doc = by_local(parse_document(text, "y"))
+    assert (doc["一.一"].departments, doc["一.一"].lead) == (("省民政厅", "省财政厅", "省卫生健康委"), "省民政厅")
+    assert doc["一.二"].departments == ("省发展改革委",)
 
 
 def test_first_listed_office_leads_when_the_document_says_so():
