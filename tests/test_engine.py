@@ -119,6 +119,23 @@ def test_overview_of_the_main_tasks(engine):
     assert [h.clause.id for h in a.hits[1:3]] == [f"{DOC}:二.一", f"{DOC}:二.二"]
 
 
+@pytest.mark.parametrize("question, local", [
+    ("文化这块儿都打算干些啥？", "二.十二"),     # one word of the heading, and the user points at a part
+    ("人才那部分大概讲了哪些？", "二.十一"),
+    ("保护这块儿都打算干些啥", "二.三"),       # 保护 is in every clause, but in one part's heading only
+])
+def test_a_colloquial_question_pointing_at_a_part_gets_the_part(engine, question, local):
+    a = engine.ask(question)
+    assert a.intent == "overview"
+    assert top(a) == local
+
+
+def test_a_question_about_measures_without_pointing_at_a_part_gets_the_measures(engine):
+    a = engine.ask("人才培养有哪些措施？")
+    assert a.intent != "overview"
+    assert top(a) == "二.十一.1"
+
+
 @pytest.mark.parametrize("question", [
     "黑龙江省专利导航试点由哪个部门牵头？",
     "浙江省有效注册商标数量2020年的目标是多少？",

@@ -19,7 +19,12 @@ from .cues import has_any
 OVERVIEW_CUES = ("有哪些", "包括", "哪几", "哪些方面", "主要内容", "概况", "概述", "总体", "整体", "是什么",
                  "什么样", "讲了什么", "讲什么", "说了什么", "内容", "what are", "overview", "summary",
                  "summar", "list", "main", "what is", "outline", "说了啥", "讲了啥", "讲啥", "说啥", "都有啥", "有啥",
-                 "包括啥", "啥内容", "都说了", "都讲了")
+                 "包括啥", "啥内容", "都说了", "都讲了", "干些啥", "干啥", "些啥", "捋一捋", "捋捋", "讲了哪些",
+                 "讲哪些", "说了哪些")
+# the user points at a part of the document (人力资源这块儿, 双元育人那部分): one word of its
+# heading is enough to name it
+PART_CUES = ("这块", "那块", "这一块", "那一块", "这部分", "那部分", "这一部分", "那一部分", "这个部分", "那个部分",
+             "this part", "that part", "the part", "the section", "section on", "part on", "chapter")
 PREAMBLE_CUES = ("前言", "序言", "引言", "开头", "开篇", "第一段", "依据什么", "根据什么", "依据哪些",
                  "为什么制定", "制定依据", "preamble", "introduction", "opening", "based on", "basis")
 ORDINAL = re.compile(rf"第([{CN_NUM}]+|\d+)(?:条|项|点|个)")
@@ -45,7 +50,8 @@ def container_asked(s) -> Clause | None:
         return outline.preamble
     if not has_any(spaced, OVERVIEW_CUES) and not ORDINAL.search(text):
         return None
-    best = outline.heading_in(text) or heading_by_words(s)
+    best = outline.heading_in(text) or heading_by_words(s) or (
+        heading_by_words(s, pointed=True) if has_any(spaced, PART_CUES) else None)
     if best is None:
         return whole_document(s)
     head = best.title[:4]
@@ -60,29 +66,34 @@ def container_asked(s) -> Clause | None:
 _TITLE_WORDS: dict[str, tuple[str, ...]] = {}
 MIN_SHARED = 2          # words a question must share with a heading it names in other words
 MIN_HEADING_SHARE = 0.5  # and the share of the heading's term weight they carry
+PART_SHARE = 0.15        # the share one word must carry when the question points at a part
 
 
-def heading_by_words(s) -> Clause | None:
+def heading_by_words(s, pointed: bool = False) -> Clause | None:
     """The heading a question names in its own order of words (财税方面有哪些激励 → 强化财税正向激励):
     the heading with children whose title words the question holds most of, by term weight —
-    at least MIN_SHARED words and MIN_HEADING_SHARE of the title's weight."""
+    at least MIN_SHARED words and MIN_HEADING_SHARE of the title's weight. When the question
+    points at a part (`pointed`: 人才那部分, 保护这块儿) one word is enough: the only heading that
+    holds one of its words, else the one whose words it holds most of, at least PART_SHARE."""
     asked = {t for t in s.q.tokens if len(t) > 1}
-    best, best_key = None, (0.0, 0)
+    best, best_key, sharing = None, (0.0, 0), []
+    least, least_share = (1, PART_SHARE) if pointed else (MIN_SHARED, MIN_HEADING_SHARE)
     for h in s.outline.headings:
-        if not h.has_children:
+        if not h.has_children or (pointed and h.kind == "table"):   # a part of the outline, not a table
             continue
         words = _TITLE_WORDS.get(h.id)
         if words is None:
             words = _TITLE_WORDS[h.id] = tuple(dict.fromkeys(t for t in s.segmenter.tokens(h.title) if len(t) > 1))
         shared = [w for w in words if w in asked]
-        if len(shared) < MIN_SHARED:
+        if len(shared) < least:
             continue
+        sharing.append(h)
         weight = {w: s.retriever.term_weight(w, s.settings) for w in words}
         share = sum(weight[w] for w in shared) / (sum(weight.values()) or 1.0)
         key = (share, len(shared))
-        if share >= MIN_HEADING_SHARE and key > best_key:
+        if share >= least_share and key > best_key:
             best, best_key = h, key
-    return best
+    return sharing[0] if pointed and len(sharing) == 1 else best
 
 
 def whole_document(s) -> Clause | None:
