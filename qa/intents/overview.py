@@ -21,10 +21,9 @@ OVERVIEW_CUES = ("有哪些", "包括", "哪几", "哪些方面", "主要内容"
                  "summar", "list", "main", "what is", "outline", "说了啥", "讲了啥", "讲啥", "说啥", "都有啥", "有啥",
                  "包括啥", "啥内容", "都说了", "都讲了", "干些啥", "干啥", "些啥", "捋一捋", "捋捋", "讲了哪些",
                  "讲哪些", "说了哪些")
-# the user points at a part of the document (人力资源这块儿, 双元育人那部分): one word of its
-# heading is enough to name it
-PART_CUES = ("这块", "那块", "这一块", "那一块", "这部分", "那部分", "这一部分", "那一部分", "这个部分", "那个部分",
-             "this part", "that part", "the part", "the section", "section on", "part on", "chapter")
+# the user points at a part of the document by the word just before these (人力资源这块儿,
+# 双元育人那部分): that one word of its heading is enough to name it
+PART_CUES = re.compile(r"(?:这|那)(?:一|个)?(?:块|部分)")
 PREAMBLE_CUES = ("前言", "序言", "引言", "开头", "开篇", "第一段", "依据什么", "根据什么", "依据哪些",
                  "为什么制定", "制定依据", "preamble", "introduction", "opening", "based on", "basis")
 ORDINAL = re.compile(rf"第([{CN_NUM}]+|\d+)(?:条|项|点|个)")
@@ -50,8 +49,7 @@ def container_asked(s) -> Clause | None:
         return outline.preamble
     if not has_any(spaced, OVERVIEW_CUES) and not ORDINAL.search(text):
         return None
-    best = outline.heading_in(text) or heading_by_words(s) or (
-        heading_by_words(s, pointed=True) if has_any(spaced, PART_CUES) else None)
+    best = outline.heading_in(text) or heading_by_words(s) or heading_pointed_at(s)
     if best is None:
         return whole_document(s)
     head = best.title[:4]
@@ -66,34 +64,48 @@ def container_asked(s) -> Clause | None:
 _TITLE_WORDS: dict[str, tuple[str, ...]] = {}
 MIN_SHARED = 2          # words a question must share with a heading it names in other words
 MIN_HEADING_SHARE = 0.5  # and the share of the heading's term weight they carry
-PART_SHARE = 0.15        # the share one word must carry when the question points at a part
 
 
-def heading_by_words(s, pointed: bool = False) -> Clause | None:
+def heading_by_words(s) -> Clause | None:
     """The heading a question names in its own order of words (财税方面有哪些激励 → 强化财税正向激励):
     the heading with children whose title words the question holds most of, by term weight —
-    at least MIN_SHARED words and MIN_HEADING_SHARE of the title's weight. When the question
-    points at a part (`pointed`: 人才那部分, 保护这块儿) one word is enough: the only heading that
-    holds one of its words, else the one whose words it holds most of, at least PART_SHARE."""
+    at least MIN_SHARED words and MIN_HEADING_SHARE of the title's weight."""
     asked = {t for t in s.q.tokens if len(t) > 1}
-    best, best_key, sharing = None, (0.0, 0), []
-    least, least_share = (1, PART_SHARE) if pointed else (MIN_SHARED, MIN_HEADING_SHARE)
-    for h in s.outline.headings:
-        if not h.has_children or (pointed and h.kind == "table"):   # a part of the outline, not a table
-            continue
-        words = _TITLE_WORDS.get(h.id)
-        if words is None:
-            words = _TITLE_WORDS[h.id] = tuple(dict.fromkeys(t for t in s.segmenter.tokens(h.title) if len(t) > 1))
+    best, best_key = None, (0.0, 0)
+    for h, words in _parts(s):
         shared = [w for w in words if w in asked]
-        if len(shared) < least:
+        if len(shared) < MIN_SHARED:
             continue
-        sharing.append(h)
         weight = {w: s.retriever.term_weight(w, s.settings) for w in words}
         share = sum(weight[w] for w in shared) / (sum(weight.values()) or 1.0)
         key = (share, len(shared))
-        if share >= least_share and key > best_key:
+        if share >= MIN_HEADING_SHARE and key > best_key:
             best, best_key = h, key
-    return sharing[0] if pointed and len(sharing) == 1 else best
+    return best
+
+
+def heading_pointed_at(s) -> Clause | None:
+    """The part a question points at by the word before 这块/那部分 (人才那部分讲了哪些,
+    保护这块儿都打算干些啥): the one heading of the outline (not a table) holding that word.
+    Several → none (the word does not name one part); 农业这块 with no heading of 农业 → none."""
+    m = PART_CUES.search(s.q.text)
+    if m is None:
+        return None
+    before = [t for t in s.segmenter.tokens(s.q.text[:m.start()]) if len(t) > 1]
+    if not before:
+        return None
+    holding = [h for h, words in _parts(s) if before[-1] in words and h.kind != "table"]
+    return holding[0] if len(holding) == 1 else None
+
+
+def _parts(s):
+    """(heading, its title words) of every heading with children."""
+    for h in s.outline.headings:
+        if h.has_children:
+            words = _TITLE_WORDS.get(h.id)
+            if words is None:
+                words = _TITLE_WORDS[h.id] = tuple(dict.fromkeys(t for t in s.segmenter.tokens(h.title) if len(t) > 1))
+            yield h, words
 
 
 def whole_document(s) -> Clause | None:
