@@ -25,7 +25,7 @@ _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
 KINDS = (
     ("rate", ("比例", "百分之几", "百分比", "费率", "利率", "贴息", "容错率", "占比", "占多少", "多少%", "权重", "几成",
               "percent", "percentage", "rate", "ratio", "proportion", "weight"),
-     re.compile(rf"{_NUM}\s*[%％‰]|{_NUM}\s*个?基点|百分之{_NUM}|{_NUM}成|{_NUM}\s*[:：比]\s*{_NUM}|不(?:超过|低于|高于){_NUM}")),
+     re.compile(rf"{_NUM}\s*[%％‰]|{_NUM}\s*个?基点|百分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}成|{_NUM}\s*[:：比]\s*{_NUM}|不(?:超过|低于|高于){_NUM}")),
     ("money", ("多少钱", "多少亿元", "多少万元", "多少元", "几亿元", "几万元", "多少块", "金额", "规模有多大", "规模多大", "多大规模",
                "注册资本", "资本金", "补多少", "拨多少", "给多少", "奖多少", "罚多少", "罚款标准", "补贴标准",
                "收费标准", "拨款标准", "资助标准", "how much money", "how much funding", "amount of"),
@@ -61,15 +61,30 @@ _FIGURE = ("多少", "几", "how much", "how many")
 
 def asked_kind(question: str) -> str | None:
     """The kind of figure a question asks for, by its form; None when it asks for no figure."""
+    found = asking(question)
+    return found[0] if found else None
+
+
+def asking(question: str) -> tuple[str, str] | None:
+    """(kind, the words that ask for it) of the figure a question asks for; None when none.
+    A follow-up such as 「那教材呢？」 keeps asking it.
+
+    >>> asking("专业目录多久修订一次？"), asking("Who leads?")
+    (('duration', '多久'), None)
+    >>> figure("duration", "每3年修订1次教材。", []), figure("date", "于2019年11月底前完成。", [])
+    ('每3年', '2019年11月底前')
+    """
     text = question.lower()
     if any(_has(text, c) for c in _NO_FIGURE) and not any(_has(text, c) for c in _FIGURE):
         return None
     for word in _NOT_ASKING:
         text = text.replace(word, " ")
     for kind, cues, _ in KINDS:
-        if any(_has(text, c) for c in cues):
-            return kind
-    return "money" if _MONEY_EN.search(text) else None
+        cue = next((c for c in cues if _has(text, c)), None)
+        if cue is not None:
+            return kind, cue
+    m = _MONEY_EN.search(text)
+    return ("money", m.group()) if m else None
 
 
 def holds(kind: str, clause_text: str) -> bool:
@@ -93,10 +108,11 @@ def _has(text: str, cue: str) -> bool:
 # the figure itself, once a clause is known to give one: narrower than the evidence above
 FIGURES = {
     "money": re.compile(rf"{_NUM}\s*(?:亿|万|千)?\s*元"),
-    "rate": re.compile(rf"{_NUM}\s*[%％‰]|{_NUM}\s*个?基点|百分之{_NUM}"),
+    "rate": re.compile(rf"{_NUM}\s*[%％‰]|{_NUM}\s*个?基点|(?:百|千|{_NUM})分之{_NUM}"),
     "score": re.compile(rf"{_NUM}\s*分"),
-    "duration": re.compile(r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:个工作日|个月|小时|年|天|日|周)"),
-    "date": re.compile(r"(?:19|20)\d{2}\s*年(?:底|年底|\d{1,2}\s*月(?:底)?)?|\d{1,2}\s*月底"),
+    # with the words that make it a frequency or a deadline: 每3年 (every three years), 2019年6月底前 (by)
+    "duration": re.compile(r"(?<!\d)每?(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:个工作日|个月|小时|年|天|日|周)"),
+    "date": re.compile(r"(?:(?:19|20)\d{2}\s*年(?:底|年底|\d{1,2}\s*月(?:底)?)?|\d{1,2}\s*月底)(?:前(?![一二两三四五六七八九十\d]))?"),
     "count": re.compile(r"(?:\d+(?:\.\d+)?|[两三四五六七八九十][一二两三四五六七八九十百千万]*)\s*"
                         r"(?:个|家|项|条|人|名|所|批|件|类|种|支|座|亩|吨|辆|台|套|户|次|公里|平方米)"),
 }

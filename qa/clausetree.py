@@ -88,7 +88,8 @@ def split_measures(node: "Node") -> None:
         notes = find_notes(text)
         if len(notes) < 2:
             continue
-        cuts = [0] + [n.end for n in notes]
+        # a note closes its sentence before or after the full stop: (A负责)。 keeps its 。
+        cuts = [0] + [n.end + (text[n.end:n.end + 1] in ("。", ";")) for n in notes]
         pieces = [text[a:b] for a, b in zip(cuts, cuts[1:])]
         tail = text[cuts[-1]:]
         if TITLE_END.search(tail):

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from .answer import citation
+from .asked import asking
 from .intents.cues import DEPARTMENT_CUES, has_any
 from .intents.indicator import NUMBER_CUES, column_asked
 from .intents.office import REVERSE_CUES
@@ -224,7 +225,25 @@ def read(text: str, turn: Turn | None, segmenter, offices, outline, indicator_na
     # words); an English question's terms are not where its Chinese tokens would be
     question = (None if is_latin(turn.question) else replace_topic(turn.question, segmenter.tokens(turn.question), topic)) \
         or _frame(prev.intent, topic)
-    return Reading("topic", question=question, context_ids=used)
+    return Reading("topic", question=_still_asking(question, turn.question), context_ids=used)
+
+
+_INTERROGATIVE = re.compile(r"多|几|什么|何|哪|how|when|deadline")
+
+
+def _still_asking(question: str, previous: str) -> str:
+    """The rewritten question asks for the figure the previous one asked for (多久, 什么时候,
+    how much), when the rewriting lost its words: 「多久修订一次？」 then 「那教材呢？」 asks how often
+    the textbooks are revised.
+
+    >>> _still_asking("教材?", "专业目录多久修订一次？"), _still_asking("商标?", "专利谁负责？")
+    ('教材多久?', '商标?')
+    """
+    before = asking(previous)
+    if before is None or not _INTERROGATIVE.search(before[1]) or asking(question) is not None:
+        return question   # 投资比例限制吗 names a rate but asks yes or no
+    stripped = question.rstrip("?？ ")
+    return stripped + (" " if is_latin(before[1]) else "") + before[1] + question[len(stripped):]
 
 
 def _moved(move: tuple[str, int], top: Clause, prev: Answer, outline) -> Clause | None:

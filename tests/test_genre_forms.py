@@ -99,6 +99,15 @@ def test_several_notes_in_one_paragraph_each_cover_the_sentences_before_them():
     assert "开展湿地修复工程" in second.text and "划定" not in second.text
 
 
+def test_notes_before_the_full_stop_keep_it_and_leave_no_empty_measure():
+    text = ("某省湿地保护规划\n一、主要任务\n(一)加强湿地保护。划定湿地保护红线(省林业局负责)。"
+            "开展湿地修复工程(省自然资源厅负责)。\n")
+    doc = by_local(parse_document(text, "h"))
+    assert [k for k in doc if k.startswith("一.一.")] == ["一.一.1", "一.一.2"]
+    assert doc["一.一.1"].text.endswith("(省林业局负责)。")
+    assert doc["一.一.2"].text == "开展湿地修复工程(省自然资源厅负责)。"
+
+
 def test_notes_closing_the_clauses_of_one_sentence_each_cover_their_clause():
     text = "某省禁毒规划\n一、主要任务\n(一)严打毒品犯罪(省公安厅负责),完善戒毒制度(省司法厅、省卫生健康委负责)。\n"
     doc = by_local(parse_document(text, "j"))
