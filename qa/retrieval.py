@@ -150,13 +150,21 @@ class Retriever:
         ranked = self._fused(bm, dn, allowed, settings, vector, prefer)
         if self.n_docs < 2 or not ranked or settings.mode != "full":
             return ranked
-        doc = self._document(dn, allowed, prefer, settings, tokens, bm) if self._dense_on(settings, vector) else None
+        doc, close = (self._document(dn, allowed, prefer, settings, tokens, bm) if self._dense_on(settings, vector)
+                      else (None, None))
         doc = self._doc_index[ranked[0][0]] if doc is None else doc
         own = allowed & (self._doc_index == doc)
         if own.sum() == allowed.sum():
             return ranked
         first = self._fused(bm, dn, own, settings, vector, None)
-        return first + [(p, sc) for p, sc in ranked if self._doc_index[p] != doc]
+        rest = [(p, sc) for p, sc in ranked if self._doc_index[p] != doc]
+        if close is not None:
+            # a document nearly as close as the chosen one (a national plan and a province's): its
+            # best clause comes second, so the user sees both and which document each is from
+            runner = self._fused(bm, dn, allowed & (self._doc_index == close), settings, vector, None)[:1]
+            rest = runner + [(p, sc) for p, sc in rest if runner and p != runner[0][0]]
+            return first[:1] + rest[:1] + first[1:] + rest[1:]
+        return first + rest
 
     def _dense_on(self, settings: Settings, vector) -> bool:
         return settings.mode != "bm25" and self.dense is not None and vector is not None and self.dense.exact
@@ -175,7 +183,7 @@ class Retriever:
             out[self._doc_index[p]] = self.coverage(tokens, int(p), settings)
         return out
 
-    def _document(self, dn, allowed, prefer, settings: Settings, tokens=(), bm=None) -> int | None:
+    def _document(self, dn, allowed, prefer, settings: Settings, tokens=(), bm=None) -> tuple[int | None, int | None]:
         """The document (index) whose allowed clause is closest in meaning to the question,
         documents the question names (`prefer`) leading by `settings.named_doc_lead`, and each
         led by `settings.doc_coverage_lead` × the share of the question its best clause holds word
@@ -190,14 +198,18 @@ class Retriever:
             named[self._doc_index[prefer & allowed]] = True
             best = best + np.where(named, settings.named_doc_lead, 0.0)
         if not np.isfinite(best).any():
-            return None
+            return None, None
         if bm is not None and settings.doc_coverage_lead:
             contenders = np.flatnonzero(best >= best.max() - settings.doc_coverage_lead)
             if len(contenders) > settings.doc_contenders:   # near-twins by meaning: the closest few
                 contenders = contenders[np.argsort(-best[contenders], kind="stable")[:settings.doc_contenders]]
             if len(contenders) > 1:
                 best = best + settings.doc_coverage_lead * self._worded(tokens, bm, allowed, settings, contenders)
-        return int(np.argmax(best))
+        order = np.argsort(-best, kind="stable")
+        chosen = int(order[0])
+        close = (int(order[1]) if len(order) > 1 and np.isfinite(best[order[1]])
+                 and best[order[1]] >= best[chosen] - settings.doc_close else None)
+        return chosen, close
 
     def _fused(self, bm, dn, allowed, settings, vector, prefer) -> list[tuple[int, float]]:
         """The fused ranking of the `allowed` positions, best first."""

@@ -36,6 +36,7 @@ class Settings:
     named_doc_lead: float = 0.025     # on dense similarity, when the document is chosen by meaning
     doc_coverage_lead: float = 0.03   # × the question's coverage by a document's best BM25 clause, likewise
     doc_contenders: int = 5           # at most this many documents are read for that coverage
+    doc_close: float = 0.02           # a document this close to the chosen one shows its best clause second
     # a clause lacking the figure asked for gives way to a runner-up of its document that has it
     figure_runner_ups: int = 3
     figure_runner_up_share: float = 0.8

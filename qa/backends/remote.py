@@ -65,12 +65,17 @@ class MilvusRetriever(Retriever):
         ranked, dense, lexical = self._ranking(tokens, vector, settings, f, prefer)
         if self.n_docs < 2 or not ranked or settings.mode != "full":
             return ranked
-        doc = self._document_of(dense, prefer, settings, tokens, lexical) if dense else None
+        doc, close = self._document_of(dense, prefer, settings, tokens, lexical) if dense else (None, None)
         doc = self.clauses[ranked[0][0]].doc_id if doc is None else doc
         if f.doc and not isinstance(f.doc, tuple):
             return ranked   # one document already
         first, _, _ = self._ranking(tokens, vector, settings, Filter(doc=doc, office=f.office, part=f.part), None)
-        return first + [(p, sc) for p, sc in ranked if self.clauses[p].doc_id != doc]
+        rest = [(p, sc) for p, sc in ranked if self.clauses[p].doc_id != doc]
+        if close is not None:   # as the local ranking: a close document's best clause comes second
+            runner = self._ranking(tokens, vector, settings, Filter(doc=close, office=f.office, part=f.part), None)[0][:1]
+            rest = runner + [(p, sc) for p, sc in rest if runner and p != runner[0][0]]
+            return first[:1] + rest[:1] + first[1:] + rest[1:]
+        return first + rest
 
     def _worded_of(self, tokens, lexical: dict, settings, docs) -> dict[str, float]:
         """As the local `_worded`, over the candidates: for the documents `docs`, the coverage of
@@ -83,17 +88,17 @@ class MilvusRetriever(Retriever):
                 best[d] = p
         return {d: self.coverage(tokens, p, settings) for d, p in best.items()}
 
-    def _document_of(self, dense: dict, prefer, settings, tokens=(), lexical=None) -> str | None:
-        """The document of the best dense score among the candidates, named documents leading,
-        and those within `doc_coverage_lead` of the best led by their word-for-word coverage, as
-        the local ranking does."""
+    def _document_of(self, dense: dict, prefer, settings, tokens=(), lexical=None) -> tuple[str | None, str | None]:
+        """(the document of the best dense score among the candidates, named documents leading,
+        and those within `doc_coverage_lead` of the best led by their word-for-word coverage; the
+        runner-up when within `doc_close` of it), as the local ranking does."""
         by_doc: dict[str, float] = {}
         for p, score in dense.items():
             lead = settings.named_doc_lead if prefer is not None and prefer[p] else 0.0
             d = self.clauses[p].doc_id
             by_doc[d] = max(by_doc.get(d, -np.inf), score + lead)
         if not by_doc:
-            return None
+            return None, None
         top = max(by_doc.values())
         near = sorted((d for d, v in by_doc.items() if v >= top - settings.doc_coverage_lead), key=lambda d: -by_doc[d])
         contenders = set(near[:settings.doc_contenders])
@@ -103,7 +108,9 @@ class MilvusRetriever(Retriever):
         first = {}   # ties go to the document of the earliest candidate, as np.argmax does locally
         for p in sorted(dense):
             first.setdefault(self.clauses[p].doc_id, p)
-        return max(by_doc, key=lambda d: (by_doc[d], -first[d]))
+        order = sorted(by_doc, key=lambda d: (-by_doc[d], first[d]))
+        close = order[1] if len(order) > 1 and by_doc[order[1]] >= by_doc[order[0]] - settings.doc_close else None
+        return order[0], close
 
     def _ranking(self, tokens, vector, settings, f: Filter, prefer):
         """(fused ranking of what `f` keeps, the dense and the lexical scores of its candidates)."""
