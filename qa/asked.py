@@ -41,15 +41,18 @@ KINDS = (
      re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|年底|年内|月底")),
     ("count", ("多少个", "几个", "多少家", "几家", "多少项", "几项", "多少条", "几条", "多少人", "多少名",
                "多少所", "多少批", "多少件", "多少种", "一共有多少", "共有多少", "至少要有多少", "how many",
+               "几位", "多少位", "前几名", "多少名",
                "多少亩", "多少吨", "多少辆", "多少台", "多少套", "多少户", "多少次", "多少公里", "多少平方米",
                "几亩", "几吨", "几台", "几套", "几户", "几次"),
-     re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|家|项|条|人|名|所|批|件|类|种|支|座)")),
+     re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|家|项|条|人|名|所|批|件|类|种|支|座|位)")),
 )
 _PIECE = re.compile(r"[^，,、；;]+[，,、；;]?")   # a sentence's pieces between commas and list marks (、)
 # "how much (central) funding / capital / subsidy", "in yuan": English asks for money in many word orders
 _MONEY_EN = re.compile(r"\bhow much\b(?:\W+\w+){0,3}?\W+(?:money|funding|funds|capital|subsid\w*|yuan|rmb|budget)\b"
                        r"|\b(?:in|of) (?:yuan|rmb)\b")
 _FORMULA = re.compile(r"[×xX*]\s*100\s*[%％]")
+_FROM = re.compile(r"(?:由|从)\s*$")              # a figure just after 由/从 …
+_TO = re.compile(r"^\s*(?:\S{0,6}?)(?:压缩|缩短|降低|降|减少|提高|提升|增加|扩大|调整|下调|上调)?\s*(?:至|到)")
 _NOT_ASKING = ("哪几", "哪些", "哪个", "哪家")   # 哪几个方面 asks for a list, not a count
 # asking how a figure is computed or whether there is one is not asking for the figure
 _NO_FIGURE = ("怎么算", "如何计算", "怎么计算", "计算方法", "计算公式", "怎样计算", "来源", "从哪", "有没有", "是否",
@@ -73,6 +76,8 @@ def asking(question: str) -> tuple[str, str] | None:
     (('duration', '多久'), None)
     >>> figure("duration", "每3年修订1次教材。", []), figure("date", "于2019年11月底前完成。", [])
     ('每3年', '2019年11月底前')
+    >>> figure("duration", "将公告时间由45天压缩至20天。", ["公告", "时间"])
+    '20天'
     """
     text = question.lower()
     if any(_has(text, c) for c in _NO_FIGURE) and not any(_has(text, c) for c in _FIGURE):
@@ -114,7 +119,7 @@ FIGURES = {
     "duration": re.compile(r"(?<!\d)每?(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:个工作日|个月|小时|年|天|日|周)"),
     "date": re.compile(r"(?:(?:19|20)\d{2}\s*年(?:底|年底|\d{1,2}\s*月(?:底)?)?|\d{1,2}\s*月底)(?:前(?![一二两三四五六七八九十\d]))?"),
     "count": re.compile(r"(?:\d+(?:\.\d+)?|[两三四五六七八九十][一二两三四五六七八九十百千万]*)\s*"
-                        r"(?:个|家|项|条|人|名|所|批|件|类|种|支|座|亩|吨|辆|台|套|户|次|公里|平方米)"),
+                        r"(?:个|家|项|条|人|名|所|批|件|类|种|支|座|位|亩|吨|辆|台|套|户|次|公里|平方米)"),
 }
 
 
@@ -146,6 +151,8 @@ def figure(kind: str, clause_text: str, terms=(), weight=len) -> str | None:
             own = piece if i == 0 or pattern.search(pieces[i - 1]) else pieces[i - 1] + piece
             for m in pattern.finditer(piece):
                 score = whole + sum(weight(t) for t in wanted if t in own)
+                if _FROM.search(piece[:m.start()]) and _TO.search(piece[m.end():]):
+                    score -= 0.5   # 由45天压缩至20天: 45天 is where it starts, 20天 what is asked
                 if score > best_score:
                     best, best_score = re.sub(r"\s+", "", m.group()), score
     return best

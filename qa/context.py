@@ -34,7 +34,8 @@ MAX_TURNS = 4        # earlier turns read for context: a conversation's last few
 
 # ---------------------------------------------------------------- the forms of follow-ups
 ANAPHORA = ("这条", "该条", "这一条", "此条", "这项", "该项", "这一项", "此项", "上面那条", "上面这条", "上述条款",
-            "那条", "那一条", "这个条款", "该条款", "这个规定", "这件事", "这事", "此事", "它")
+            "那条", "那一条", "这个条款", "该条款", "这个规定", "这件事", "这事", "此事", "它",
+            "这块", "这一块", "那块", "那一块", "这方面", "那方面")
 # 这个/那个 alone point back; 这个规划 / 这份文件 name the document, not the previous clause
 BARE_THIS = re.compile(r"[这那]个(?!规划|文件|方案|意见|通知|纲要|办法|措施|政策)|^这(?=由|归|是|要|该|应)")
 ANAPHORA_EN = re.compile(r"\b(this|that) (clause|item|one|measure|provision)\b|\bits\b|\bit\b")

@@ -259,6 +259,14 @@ class Retriever:
         k = np.searchsorted(rows, position)
         return bool(k < len(rows) and rows[k] == position)
 
+    def doc_frequency(self, term: str, position: int) -> int:
+        """How many clauses of the document of the clause at `position` contain `term`."""
+        j = self.bm25.vocab.get(term)
+        if j is None:
+            return 0
+        rows = self.bm25.weights.indices[self.bm25.weights.indptr[j]:self.bm25.weights.indptr[j + 1]]
+        return int(np.count_nonzero(self._doc_index[rows] == self._doc_index[position]))
+
     def term_weight(self, term: str, settings: Settings, position: int | None = None) -> float:
         """How much a question term counts in coverage: its idf (within the document of the
         clause at `position`, when given); a word the corpus never uses weighs like a typical

@@ -25,6 +25,8 @@ def _posseg():
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 PERIOD = re.compile(r"十[一二三四五六七八九]五")
+# common nouns the general dictionary tags as places: "urban" (城市) asks about no other place
+_NOT_PLACES = frozenset(("城市", "城镇", "山区", "中国"))
 _BRACKETED_YEAR = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]")
 
 
@@ -103,7 +105,7 @@ class Scope:
             question = question.replace(name, " ")
         for word in _posseg().lcut(question):
             if word.flag in ("ns", "nt", "nr") and len(word.word) >= 2 and word.word not in self.text \
-                    and word.word not in self.names:
+                    and word.word not in self.names and word.word not in _NOT_PLACES:
                 return f"{word.word} is not mentioned in the plan"
         return None
 

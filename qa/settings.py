@@ -55,6 +55,7 @@ class Settings:
     indicator_name_near: float = 0.34
     indicator_name_far: float = 0.6
     indicator_near_rank: int = 2      # ranks 0..near_rank count as near
+    indicator_elsewhere_df: int = 3   # a question word the row lacks, held by at most this many other clauses
 
     def __post_init__(self):
         if self.mode not in MODES:

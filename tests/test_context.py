@@ -36,6 +36,7 @@ def test_navigation_is_a_bare_request_to_move(text, move):
     ("它的责任单位有哪些？", True, "offices"), ("这一条的原文是什么", True, "text"),
     ("这条在哪一部分？", True, "place"), ("Who is responsible for this clause?", True, "offices"),
     ("专利导航谁负责？", False, "offices"), ("商标有哪些规定", False, "text"),
+    ("那这块是哪些部门负责的？", True, "offices"),
 ])
 def test_pointing_back_and_what_is_asked_of_the_clause(text, back, aspect):
     assert refers_back(text) is back

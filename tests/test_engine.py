@@ -80,7 +80,8 @@ def test_a_clause_number_the_plan_lacks_is_not_found(engine):
 EDUCATION = ["二.四.4", "二.七.2", "二.八", "二.九.1", "二.十一.1", "二.十一.2", "二.十一.3", "二.十二.2"]
 
 
-@pytest.mark.parametrize("question", ["教育厅负责哪些任务", "省教育厅都承担哪些工作？"])
+@pytest.mark.parametrize("question", ["教育厅负责哪些任务", "省教育厅都承担哪些工作？",
+                                      "Which measures list the Department of Education as a responsible office?"])
 def test_office_reverse_lists_every_clause_in_plan_order(engine, question):
     a = engine.ask(question, top_k=3)
     assert a.found
@@ -293,3 +294,18 @@ def test_a_missing_local_model_falls_back_to_bm25_with_a_warning(corpus_dir, tmp
     assert "warning" in log.getvalue()
     assert engine.dense is None
     assert top(engine.ask("哪个部门负责知识产权质押融资？")) == "二.九.2"
+
+
+# ---------------------------------------------------------------- figures that belong to another clause
+
+
+def test_a_figure_asked_of_one_tasks_fund_is_not_taken_from_an_indicator_row(engine):
+    a = engine.ask("知识产权质押融资担保基金要设多少亿元？")   # the fund is a task's; the row is lending
+    assert not a.found
+    assert a.value is None
+
+
+def test_an_indicator_asked_in_words_the_plan_never_uses_is_still_answered(engine):
+    a = engine.ask("质押融资一年要做到多少亿元？")
+    assert a.intent == "indicator"
+    assert a.value == "2.0"

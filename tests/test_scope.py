@@ -38,6 +38,7 @@ def test_out_of_scope(scope, question):
     "Who handles IP in Changchun?",                 # pinyin of a place it names
     "What does the People's Bank of China do?",     # an English name from the office table
     "十三五期间的目标",                              # its own plan period
+    "城市的专利拥有量",                              # a common noun the dictionary tags as a place
 ])
 def test_in_scope(scope, question):
     assert scope.outside(question.lower(), question) is None

@@ -18,6 +18,7 @@ from dataclasses import replace
 from .. import answer as compose
 from ..asked import any_figure, asked_kind, asks_figure, figure, holds
 from ..records import Answer, Clause, Decision
+from .indicator import asked_elsewhere
 
 CHECKED = ("search", "indicator", "overview")
 
@@ -44,8 +45,9 @@ def check(s, name: str, result: Answer) -> Answer:
     if reason is None and kind is not None and not holds(kind, unit_text(top)):
         better = _giving(s, name, result, kind)
         if better is not None:
-            return better
-        reason = f"the clause gives no {kind}"
+            result, top = better, better.hits[0].clause
+        else:
+            reason = f"the clause gives no {kind}"
     if reason is None:
         if result.value is None and result.intent not in ("department", "overview") and not s.asks_department:
             weight = s.rarity(top.doc_id)   # the figure whose stretch holds the question's rarer words
@@ -60,6 +62,13 @@ def check(s, name: str, result: Answer) -> Answer:
                            Decision("lacks", {**features, "answered_by": name, "lacks": reason}, (reason,)))
 
 
+def _elsewhere(s, clause: Clause) -> bool:
+    """Does the question name what a few other clauses hold and this one lacks (the fund of
+    「担保基金要设多少亿元」 beside the row 「质押融资金额(亿元)」)? Then its figure is another's."""
+    position = next((p for p, _ in s.candidates if s.retriever.clauses[p].id == clause.id), None)
+    return position is not None and bool(asked_elsewhere(s, position))
+
+
 def _giving(s, name: str, result: Answer, kind: str) -> Answer | None:
     """A searched answer whose clause lacks the asked figure, re-answered from a runner-up of the
     same document that gives it and scored nearly as well (费率有什么要求 → the clause with 1%)."""
@@ -68,7 +77,7 @@ def _giving(s, name: str, result: Answer, kind: str) -> Answer | None:
     top = result.hits[0]
     for i, h in enumerate(result.hits[1:s.settings.figure_runner_ups + 1], 1):
         if h.clause.doc_id == top.clause.doc_id and h.score >= s.settings.figure_runner_up_share * top.score \
-                and holds(kind, unit_text(h.clause)):
+                and holds(kind, unit_text(h.clause)) and not _elsewhere(s, h.clause):
             hits = [h] + [x for j, x in enumerate(result.hits) if j != i]
             features = dict(result.decision.features) if result.decision else {}
             return compose.decided(compose.clause_answer(s.q.raw, result.intent, hits, True),

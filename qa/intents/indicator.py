@@ -102,6 +102,20 @@ def name_coverage(question_tokens, name_terms: dict[str, float]) -> float:
     return sum(w for t, w in name_terms.items() if t in have) / sum(name_terms.values())
 
 
+_ASKING_WORDS = NUMBER_CUES + TARGET_CUES + INCREASE_CUES + ATTRIBUTE_CUES + BASELINE_CUES
+
+
+def asked_elsewhere(s, position: int) -> list[str]:
+    """Words of the question that the row lacks and only a few other clauses of its document hold
+    (at most `settings.indicator_elsewhere_df`): 「质押融资担保基金的规模是多少亿元」 names the
+    fund of one task, not the row 「知识产权质押融资金额(亿元)」. Words the document never uses
+    (做到, 老百姓) and asking words (达到, 目标) say nothing about which."""
+    limit = s.settings.indicator_elsewhere_df
+    return [t for t in dict.fromkeys(s.q.tokens)
+            if len(t) > 1 and not t.isascii() and not any(t in c for c in _ASKING_WORDS)
+            and not s.retriever.contains(position, t) and 1 <= s.retriever.doc_frequency(t, position) <= limit]
+
+
 def answer(s) -> Answer | None:
     if s.asks_department or not s.outline.indicators:
         return None
@@ -118,6 +132,9 @@ def answer(s) -> Answer | None:
     need = st.indicator_name_at_top if rank == 0 else st.indicator_name_near
     if (rank > st.indicator_near_rank and cov < st.indicator_name_far) or cov < need:
         return None
+    elsewhere = asked_elsewhere(s, position)
+    if elsewhere:
+        return None   # 担保基金的规模 beside the row 质押融资金额: the question is about another clause's topic
     column = column_asked(s.q.lowered, list(row.values), s.own_periods)
     others = [h for h in s.hits(s.candidates, s.k + 1) if h.clause.id != row.id]
     result = compose.indicator_answer(s.q.raw, row, column, others[: s.k - 1])

@@ -17,12 +17,15 @@ from .cues import STRONG_DEPARTMENT_CUES, has_any
 REVERSE_CUES = ("负责哪些", "负责什么", "哪些任务", "哪些工作", "什么工作", "什么任务", "承担", "职责",
                 "管哪些", "管什么", "负责的", "涉及哪些", "参与哪些", "哪些条", "哪些事", "什么事",
                 "干什么", "做什么", "要做", "干啥", "做啥", "负责啥", "管啥", "啥任务", "啥工作", "负责了", "哪几项", "哪些方面", "有哪些", "都负责", "分工",
-                "responsible for", "tasks", "what does", "what is the", "role", "duties", "involved")
+                "responsible for", "tasks", "what does", "what is the", "role", "duties", "involved",
+                "as a responsible", "as the responsible", "as responsible", "assigned", "charged with",
+                "which measures", "what measures")
 
 
 # cues that also ask about a topic (政策有哪些, what is the …): enough for an office of the table,
 # not for an actor only some sentence names (三级公立医院, 职业院校 are topics as often as actors)
-WEAK_REVERSE_CUES = ("有哪些", "哪些方面", "涉及哪些", "哪几项", "哪些条", "what is the", "involved", "tasks")
+WEAK_REVERSE_CUES = ("有哪些", "哪些方面", "涉及哪些", "哪几项", "哪些条", "what is the", "involved", "tasks",
+                     "which measures", "what measures")
 
 
 def asks_about_office(s) -> bool:
