@@ -25,7 +25,9 @@ def _posseg():
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 PERIOD = re.compile(r"十[一二三四五六七八九]五")
-# common nouns the general dictionary tags as places: "urban" (城市) asks about no other place
+# common nouns the general dictionary tags as places: "urban" (城市) asks about no other place.
+# A person's name counts only when the dictionary knows it: a mistyped word (融资单保机构) is
+# guessed to be a name, and is no one the question asks about
 _NOT_PLACES = frozenset(("城市", "城镇", "山区", "中国"))
 _BRACKETED_YEAR = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]")
 
@@ -105,7 +107,8 @@ class Scope:
             question = question.replace(name, " ")
         for word in _posseg().lcut(question):
             if word.flag in ("ns", "nt", "nr") and len(word.word) >= 2 and word.word not in self.text \
-                    and word.word not in self.names and word.word not in _NOT_PLACES:
+                    and word.word not in self.names and word.word not in _NOT_PLACES \
+                    and (word.flag != "nr" or _posseg().dt.word_tag_tab.get(word.word) == "nr"):
                 return f"{word.word} is not mentioned in the plan"
         return None
 

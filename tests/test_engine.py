@@ -81,7 +81,8 @@ EDUCATION = ["二.四.4", "二.七.2", "二.八", "二.九.1", "二.十一.1", "
 
 
 @pytest.mark.parametrize("question", ["教育厅负责哪些任务", "省教育厅都承担哪些工作？",
-                                      "Which measures list the Department of Education as a responsible office?"])
+                                      "Which measures list the Department of Education as a responsible office?",
+                                      "知识产权人才培养里哪些任务跟省教育厅有关？"])
 def test_office_reverse_lists_every_clause_in_plan_order(engine, question):
     a = engine.ask(question, top_k=3)
     assert a.found

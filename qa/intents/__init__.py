@@ -72,7 +72,14 @@ class Situation:
         (「国务院…的那份通知里，药监局负责哪些」), it is not the office asked about."""
         issuers = set(self.issuers.values())
         rest = tuple(o for o in offices if o not in issuers)
-        return rest if rest and len(rest) < len(offices) else tuple(offices)
+        asked = rest if rest and len(rest) < len(offices) else tuple(offices)
+        # an office of the table before an actor read from some sentence (三级公立医院 is a topic
+        # as often as an actor: 「三级公立医院考核里跟国家发展改革委有关的」 asks about the commission)
+        return tuple(sorted(asked, key=lambda o: not self._listed(o)))
+
+    def _listed(self, name: str) -> bool:
+        office = self.offices.get(name)
+        return office is not None and office.listed
 
     def offices_at(self, level: str) -> tuple:
         """The offices the question names as a document of `level` reads them: 人民银行 is 中国人民银行

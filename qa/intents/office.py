@@ -9,6 +9,8 @@ True
 """
 from __future__ import annotations
 
+import re
+
 from .. import answer as compose
 from ..bm25 import idf_of
 from ..records import Answer
@@ -38,6 +40,8 @@ def asks_about_office(s) -> bool:
     names = [n for o in s.offices_named for n in (s.offices.offices[o].names() if o in s.offices.offices else (o,))]
     rest = q.lowered
     for n in sorted(names, key=len, reverse=True):
+        if re.search(f"(?:跟|与|和|同){re.escape(n.lower())}(?:有关|相关)", rest):
+            return True   # 哪些内容跟X有关: what concerns the office
         rest = rest.replace(n.lower(), " ")
     bm25 = s.retriever.bm25
     return not [t for t in s.segmenter.tokens(rest) if idf_of(bm25, t) > s.settings.office_topic_idf]
