@@ -128,6 +128,26 @@ def _common_words(entries, texts: dict[str, str], segmenter) -> set[str]:
     return {w for w in words if sum(w in t for t in folded) * 2 > len(folded)}
 
 
+_LEVEL_SAID = (("national", re.compile(r"(?:国家|全国|中央|部委)(?:层面|层级|一级)|national level|at the national")),
+               ("local", re.compile(r"(?:省级?|地方|市级?)(?:层面|层级|一级)|省里|本省|我省|provincial level|local level")))
+
+
+def level_asked(text: str) -> str | None:
+    """The level of documents a question asks about, when it says one: 国家层面 (national) or
+    省里 (local). A level said with 层面 wins over a mere mention of the other.
+
+    >>> level_asked("我们省想做质押融资，国家层面是哪些部门在管？"), level_asked("省里谁负责"), level_asked("谁负责")
+    ('national', 'local', None)
+    """
+    lowered = text.lower()
+    said = [level for level, pattern in _LEVEL_SAID if pattern.search(lowered)]
+    if len(said) == 2:
+        explicit = [level for level, pattern in _LEVEL_SAID
+                    if re.search(r"(?:层面|层级|level)", "".join(m.group() for m in pattern.finditer(lowered)))]
+        said = explicit if len(explicit) == 1 else []
+    return said[0] if said else None
+
+
 def kind_of(title: str) -> str:
     """The kind of document a title names, by its last kind word.
 

@@ -118,7 +118,7 @@ def _number(node: "Node") -> str:
             out += f"({p.key})"
         elif p.kind in ("item", "principle", "indicator"):
             out += p.key if p.kind != "principle" else f"——{p.key}"
-        elif p.kind in ("table", "attachment", "notes"):
+        elif p.kind in ("table", "attachment", "notes", "box"):
             out = p.key if p.kind != "notes" else out + p.key
     return out
 

@@ -22,11 +22,14 @@ from .records import Document
 from .segment import Segmenter, load_glossary
 from .textnorm import decode, fold
 
-PARSER_VERSION = "22"
+PARSER_VERSION = "23"
 DATA_FILES = ("offices.json", "glossary_en.tsv", "userdict.txt")
 _PERIOD = re.compile(r"十[一二三四五六七八九]五")  # a five-year plan period: 十一五 … 十九五
 # the suffix of an administrative region's name, longest first (广西壮族自治区 → 广西)
 _LOCAL_ISSUER = re.compile(r"(?:省|自治区|市|州|县|盟|区)(?:人民政府|委员会|委)")
+# common nouns jieba's dictionary tags as places (ns): an ocean or a city is no region a title
+# belongs to, nor another place a question asks about
+NOT_REGIONS = frozenset(("海洋", "海岛", "城市", "城镇", "山区", "垦区", "湖区", "中国"))
 _REGION_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|自治州|地区|新区|省|市|县|区|州|盟)$")
 
 
@@ -60,8 +63,8 @@ def home_words(titles) -> list[str]:
 
     >>> home_words(["“十三五”吉林省知识产权保护和运用规划"])
     ['十三五', '吉林省', '吉林', 'jilin']
-    >>> home_words(["国家知识产权战略纲要"])
-    []
+    >>> home_words(["国家知识产权战略纲要"]), home_words(["国家海洋经济发展规划"])
+    ([], [])
     """
     out: list[str] = []
     for title in dict.fromkeys(titles):
@@ -77,7 +80,7 @@ def _title_home(title: str) -> tuple[str, ...]:
 
     out = list(_PERIOD.findall(title))
     for word in jieba.posseg.lcut(title):
-        if word.flag != "ns" or len(word.word) < 2:
+        if word.flag != "ns" or len(word.word) < 2 or word.word in NOT_REGIONS:
             continue
         short = _REGION_SUFFIX.sub("", word.word)
         short = short if len(short) >= 2 else word.word

@@ -18,7 +18,7 @@ import numpy as np
 
 from .actors import sentence_offices
 from .bm25 import idf_of
-from .catalogue import catalogue_of
+from .catalogue import catalogue_of, level_asked
 from .corpus import Corpus, document_level, home_words, load_corpus
 from .embed import EmbedderError, UnknownEmbedder, make_embedder
 from .errors import QuestionError
@@ -232,7 +232,11 @@ class Engine:
         if exact:
             return exact, (), ()
         titled = self.catalogue.named_in(text)
-        return (), tuple(dict.fromkeys(titled + self.catalogue.of_kind(text))), titled
+        level = level_asked(text)   # 国家层面这事谁管: the national documents lead
+        at_level = [d for d, lv in self._levels.items() if lv == level] if level else []
+        if len(at_level) == len(self._levels):
+            at_level = []
+        return (), tuple(dict.fromkeys((*titled, *self.catalogue.of_kind(text), *at_level))), titled
 
     def _previous_turn(self, turns: tuple[str, ...], top_k: int, office, part, doc=None) -> context.Turn | None:
         """The previous user turn, answered in its own context (cached: in a chat it was just

@@ -23,6 +23,8 @@ PART = re.compile(rf"^([{CN_NUM}]+)、\s*(.*)$")
 SECTION = re.compile(rf"^\(([{CN_NUM}]+)\)\s*(.*)$")
 ITEM = re.compile(r"^(\d{1,2})[.、](?!\d)\s*(.*)$")
 PRINCIPLE = re.compile(r"^(?:——|—|--)\s*(\S.*)$")
+# a box of a national plan (专栏1 知识产权法律完善工程): projects listed apart from the text around it
+BOX = re.compile(r"^专栏\s*(\d{1,2}|[一二三四五六七八九十]+)\s*[:：]?\s*(.*)$")
 TERMINAL = tuple("。!?;:)」”…")
 SENTENCE_END = tuple("。!?;)」”…")
 TITLE_END = re.compile(r"[。;:!?]")
@@ -69,7 +71,7 @@ def int_to_cn(n: int) -> str:
 
 def _marker(line: str):
     for kind, pattern in (("part", PART), ("section", SECTION), ("item", ITEM), ("principle", PRINCIPLE),
-                          ("notes", NOTES)):
+                          ("notes", NOTES), ("box", BOX)):
         m = pattern.match(line)
         if m:
             return kind, m
@@ -313,7 +315,7 @@ def _attach(para: str, current: "Node", root: "Node") -> "Node":
         target.paragraphs.append(para)
         return target
     kind, m = found
-    levels = {"part": 1, "notes": 1, "section": 2, "item": 3, "principle": 3, "indicator": 3}
+    levels = {"part": 1, "notes": 1, "section": 2, "box": 2, "item": 3, "principle": 3, "indicator": 3}
     parent = current
     while parent.kind not in ("root", "attachment") and levels.get(parent.kind, 0) >= levels[kind]:
         parent = parent.parent
@@ -325,6 +327,8 @@ def _attach(para: str, current: "Node", root: "Node") -> "Node":
         key, marker = m.group(1), f"({m.group(1)})"
     elif kind == "item":
         key, marker = m.group(1), f"{m.group(1)}."
+    elif kind == "box":
+        key = marker = f"专栏{m.group(1)}"
     else:
         key, marker = str(sum(c.kind == "principle" for c in parent.children) + 1), "——"
     rest = m.group(m.lastindex) if m.lastindex else ""

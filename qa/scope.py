@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from pypinyin import lazy_pinyin
 
+from .corpus import NOT_REGIONS
+
 
 def _posseg():
     """jieba's tagger, imported at first use: qa.dictcache can give it its table from the index's
@@ -25,10 +27,8 @@ def _posseg():
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 PERIOD = re.compile(r"十[一二三四五六七八九]五")
-# common nouns the general dictionary tags as places: "urban" (城市) asks about no other place.
 # A person's name counts only when the dictionary knows it: a mistyped word (融资单保机构) is
 # guessed to be a name, and is no one the question asks about
-_NOT_PLACES = frozenset(("城市", "城镇", "山区", "中国"))
 _BRACKETED_YEAR = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]")
 
 
@@ -107,7 +107,7 @@ class Scope:
             question = question.replace(name, " ")
         for word in _posseg().lcut(question):
             if word.flag in ("ns", "nt", "nr") and len(word.word) >= 2 and word.word not in self.text \
-                    and word.word not in self.names and word.word not in _NOT_PLACES \
+                    and word.word not in self.names and word.word not in NOT_REGIONS \
                     and (word.flag != "nr" or _posseg().dt.word_tag_tab.get(word.word) == "nr"):
                 return f"{word.word} is not mentioned in the plan"
         return None

