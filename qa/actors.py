@@ -219,18 +219,49 @@ def sentence_offices(text: str, terms, table, issuer: str = "", weight=len, ques
     >>> sentence_offices("财政部要会同教育部制定办法。", ["办法"], t, lead=True)
     ['财政部']
     """
-    best, best_score = None, 0.0
+    scored = []   # (score, the part's offices, whom it says leads)
     for sentence in _SENTENCE.findall(text):
         for part in _by_actor(sentence, table, issuer):
             offices = text_offices(part, table, issuer)
             if not offices:
                 continue
             score = sum(weight(t) for t in set(terms) if len(t) > 1 and t in part)
-            if score > best_score:
-                best, best_score = respectively(part, offices, terms, question), score
-                if lead:
-                    best = leading(part, best) or best
-    return best if best is not None else text_offices(text, table, issuer)
+            if score > 0:
+                chosen = excepted(part, terms, table, issuer) or respectively(part, offices, terms, question)
+                scored.append((score, chosen, leading(part, chosen) if lead else []))
+    if not scored:
+        return text_offices(text, table, issuer)
+    top = max(score for score, _, _ in scored)
+    if lead:   # 谁牵头: a sentence nearly as close that says who leads (A要会同B) answers it
+        led = [(score, leader) for score, _, leader in scored if leader and score >= LEAD_SHARE * top]
+        if led:
+            return max(led, key=lambda x: x[0])[1]
+    return next(chosen for score, chosen, _ in scored if score == top)
+
+
+LEAD_SHARE = 0.75
+_ASIDE = re.compile(r"[(（]([^()（）]{2,20}?)由([^()（）]{2,30}?)负责[)）]")
+
+
+def excepted(part: str, terms, table, issuer: str = "") -> list[str]:
+    """The office of an aside that makes an exception (「…(技工院校内由人力资源社会保障行政部门负责)」)
+    when the question asks about the exception: a word of its condition that the rest of the
+    sentence lacks (技工) is among the question's terms.
+
+    >>> from qa.offices import Office, OfficeTable
+    >>> t = OfficeTable([Office("教育部"), Office("人力资源社会保障部")])
+    >>> excepted("教育部负责院校内证书(技工院校内由人力资源社会保障部负责)。", ["技工", "院校"], t)
+    ['人力资源社会保障部']
+    >>> excepted("教育部负责院校内证书(技工院校内由人力资源社会保障部负责)。", ["院校", "证书"], t)
+    []
+    """
+    for m in _ASIDE.finditer(part):
+        rest = part[:m.start()] + part[m.end():]
+        if any(len(t) > 1 and t in m.group(1) and t not in rest for t in set(terms)):
+            found = text_offices(m.group(2), table, issuer)
+            if found:
+                return found
+    return []
 
 
 _LEADS = re.compile(r"(?:要|应|应当|负责)?(?:牵头|会同)")
