@@ -37,6 +37,15 @@ _OFFICE_PREFIX = re.compile(r"^(?:中华人民共和国|国务院|国家|中国|
 _SECTORS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+def sector_core(name: str) -> str:
+    """The sector an office's name stands for, without its level and its kind of body.
+
+    >>> sector_core("人力资源社会保障部"), sector_core("国家卫生健康委"), sector_core("省财政厅")
+    ('人力资源社会保障', '卫生健康', '财政')
+    """
+    return _OFFICE_PREFIX.sub("", _OFFICE_SUFFIX.sub("", name or ""))
+
+
 def sector_pattern(table) -> re.Pattern | None:
     """The "X部门" actors of the sectors the office table knows (cached per table).
 
@@ -57,7 +66,7 @@ def _sector_patterns(table) -> tuple:
             if not office.listed:
                 continue   # an actor read from some sentence (各地区) is no sector
             for name in (office.name, office.full_name, *office.aliases):
-                core = _OFFICE_PREFIX.sub("", _OFFICE_SUFFIX.sub("", name or ""))
+                core = sector_core(name)
                 if len(core) >= 2 and not core.isascii():
                     sectors.add(core)
         cores = "|".join(sorted(map(re.escape, sectors), key=len, reverse=True))

@@ -247,7 +247,12 @@ class Catalogue:
 
     def named_in(self, question: str) -> tuple[str, ...]:
         """The documents a question names by a subject word of their titles (the most title
-        characters win); empty when it names none, or names every document alike."""
+        characters win); empty when it names none, or names every document alike.
+
+        >>> cat = Catalogue([Entry("a", "学徒制改革方案", subjects=("学徒制",)), Entry("b", "书法教育方案", subjects=("书法", "教育"))])
+        >>> cat.named_in("学徒制方案里教育部负责什么"), cat.named_in("方案里谁负责")
+        (('a',), ())
+        """
         text = fold(question or "")
         scores = {}
         for d, names in self._names.items():
@@ -256,8 +261,8 @@ class Catalogue:
                 scores[d] = got
         for d, length in self._quoted_phrases(text).items():
             scores[d] = max(scores.get(d, 0), length)
-        if not scores or len(scores) == len(self.entries) > 1:
-            return ()
+        if not scores or (len(scores) == len(self.entries) > 1 and len(set(scores.values())) == 1):
+            return ()   # every document named alike
         best = max(scores.values())
         return tuple(d for d, s in scores.items() if s == best)
 

@@ -76,6 +76,16 @@ class Outline:
         """Every clause naming an office (its canonical name), in document order."""
         return list(self._by_office.get(canonical_office, ()))
 
+    def sector_offices(self, core: str) -> list[str]:
+        """The actors of a sector as the documents write them (国务院人力资源社会保障行政部门,
+        人力资源社会保障部门) when they name the sector's departments, not the ministry.
+
+        >>> c = Clause("d:一", "d", (), "甲", "", departments=("国务院教育行政部门", "教育部"))
+        >>> Outline([c]).sector_offices("教育")
+        ['国务院教育行政部门']
+        """
+        return [n for n in self._by_office if len(core) >= 2 and core in n and n.endswith("部门")]
+
     def offices_written_in(self, text: str) -> list[str]:
         """Office names as the documents write them (各省级人民政府, 教育行政部门 …) that the text
         contains, longest first, none inside a longer one found.

