@@ -48,7 +48,8 @@ KINDS = (
 )
 _PIECE = re.compile(r"[^，,、；;]+[，,、；;]?")   # a sentence's pieces between commas and list marks (、)
 # "how much (central) funding / capital / subsidy", "in yuan": English asks for money in many word orders
-_MONEY_EN = re.compile(r"\bhow much\b(?:\W+\w+){0,3}?\W+(?:money|funding|funds|capital|subsid\w*|yuan|rmb|budget)\b"
+_MONEY_EN = re.compile(r"\bhow much\b(?:\W+\w+){0,3}?\W+(?:money|funding|funds|capital|subsid\w*|yuan|rmb|budget|fees?|costs?"
+                       r"|price|charged?|salary|pay)\b"
                        r"|\b(?:in|of) (?:yuan|rmb)\b")
 _FORMULA = re.compile(r"[×xX*]\s*100\s*[%％]")
 _FROM = re.compile(r"(?:由|从)\s*$")              # a figure just after 由/从 …
@@ -74,6 +75,8 @@ def asking(question: str) -> tuple[str, str] | None:
 
     >>> asking("专业目录多久修订一次？"), asking("Who leads?")
     (('duration', '多久'), None)
+    >>> asked_kind("How much is the exam fee?"), asked_kind("How much is the guarantee fee rate?")
+    ('money', 'rate')
     >>> figure("duration", "每3年修订1次教材。", []), figure("date", "于2019年11月底前完成。", [])
     ('每3年', '2019年11月底前')
     >>> figure("duration", "将公告时间由45天压缩至20天。", ["公告", "时间"])
