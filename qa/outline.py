@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 
 from .records import Clause
 
-HEADING_KINDS = ("part", "section", "principle", "table", "box")
+HEADING_KINDS = ("chapter", "jie", "part", "section", "principle", "table", "box")
 _PIECE_SPLIT = re.compile(r"[、和及与,]")
 PIECE_KEY = 4   # heading pieces are found by the question's windows of this many characters
 

@@ -23,6 +23,9 @@ PART = re.compile(rf"^([{CN_NUM}]+)、\s*(.*)$")
 SECTION = re.compile(rf"^\(([{CN_NUM}]+)\)\s*(.*)$")
 ITEM = re.compile(r"^(\d{1,2})[.、](?!\d)\s*(.*)$")
 PRINCIPLE = re.compile(r"^(?:——|—|--)\s*(\S.*)$")
+# chapters and their sections (第三章 重点任务 / 第一节 提升创新能力), above the 一、 parts inside them
+CHAPTER = re.compile(rf"^第([{CN_NUM}百]+)章\s*(.*)$")
+JIE = re.compile(rf"^第([{CN_NUM}百]+)节\s*(.*)$")
 # a box of a national plan (专栏1 知识产权法律完善工程): projects listed apart from the text around it
 BOX = re.compile(r"^专栏\s*(\d{1,2}|[一二三四五六七八九十]+)\s*[:：]?\s*(.*)$")
 TERMINAL = tuple("。!?;:)」”…")
@@ -71,7 +74,7 @@ def int_to_cn(n: int) -> str:
 
 def _marker(line: str):
     for kind, pattern in (("part", PART), ("section", SECTION), ("item", ITEM), ("principle", PRINCIPLE),
-                          ("notes", NOTES), ("box", BOX)):
+                          ("notes", NOTES), ("box", BOX), ("chapter", CHAPTER), ("jie", JIE)):
         m = pattern.match(line)
         if m:
             return kind, m
@@ -112,6 +115,9 @@ def _locate_body(lines: list[str]) -> int:
     start = next((i for i, l in enumerate(lines) if PART.match(l) and PART.match(l).group(1) == "一"), None)
     if start is None:
         start = next((i for i, l in enumerate(lines) if SECTION.match(l) or ITEM.match(l)), None)
+    chapter = next((i for i, l in enumerate(lines) if CHAPTER.match(l) and CHAPTER.match(l).group(1) == "一"), None)
+    if chapter is not None and (start is None or chapter < start):
+        start = chapter   # a plan in chapters: its 一、 parts are inside them
     if start is None:
         raise ParseError("no outline found: expected headings such as 一、 (一) or 1.")
     return start
@@ -315,7 +321,8 @@ def _attach(para: str, current: "Node", root: "Node") -> "Node":
         target.paragraphs.append(para)
         return target
     kind, m = found
-    levels = {"part": 1, "notes": 1, "section": 2, "box": 2, "item": 3, "principle": 3, "indicator": 3}
+    levels = {"chapter": 0.2, "jie": 0.5, "part": 1, "notes": 1, "section": 2, "box": 2, "item": 3, "principle": 3,
+              "indicator": 3}
     parent = current
     while parent.kind not in ("root", "attachment") and levels.get(parent.kind, 0) >= levels[kind]:
         parent = parent.parent
@@ -329,6 +336,8 @@ def _attach(para: str, current: "Node", root: "Node") -> "Node":
         key, marker = m.group(1), f"{m.group(1)}."
     elif kind == "box":
         key = marker = f"专栏{m.group(1)}"
+    elif kind in ("chapter", "jie"):
+        key = marker = f"第{m.group(1)}{'章' if kind == 'chapter' else '节'}"
     else:
         key, marker = str(sum(c.kind == "principle" for c in parent.children) + 1), "——"
     rest = m.group(m.lastindex) if m.lastindex else ""

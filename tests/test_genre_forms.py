@@ -168,6 +168,23 @@ def test_a_box_of_projects_is_a_clause_of_its_own_not_part_of_the_section_before
     assert doc["一.二"].text.startswith("(二)保护海洋生态")
 
 
+CHAPTERS = ("国务院关于印发某某产业发展规划的通知\n国发〔2031〕2号\n" + HEAD + "现将规划印发给你们。\n国务院\n2031年5月1日\n"
+            "某某产业发展规划\n第一章 发展基础\n当前,产业规模持续扩大。\n第二章 重点任务\n第一节 提升创新能力\n"
+            "一、建设创新平台。布局一批创新中心。(科技部负责)\n二、突破关键技术。实施攻关工程。(科技部牵头,工业和信息化部参与)\n"
+            "第二节 优化产业结构\n培育一批领军企业。(工业和信息化部负责)\n第三章 保障措施\n加强组织领导。\n")
+
+
+def test_a_plan_in_chapters_keeps_every_chapter_and_the_parts_inside_them():
+    doc = parse_document(CHAPTERS, "c")
+    assert doc.title == "某某产业发展规划"
+    local = by_local(doc)
+    assert local["第一章"].text == "第一章 发展基础 当前,产业规模持续扩大。"
+    part = local["第二章.第一节.二"]
+    assert (part.kind, part.departments, part.lead) == ("part", ("科技部", "工业和信息化部"), "科技部")
+    assert local["第二章.第二节"].departments == ("工业和信息化部",)
+    assert local["第三章"].text.endswith("加强组织领导。")
+
+
 def test_office_lines_without_parentheses_belong_to_the_measure_above_them():
     text = ("某省养老服务方案\n一、主要任务\n(一)发展社区养老。建设社区养老服务中心。\n牵头单位:省民政厅\n"
             "配合单位:省财政厅、省卫生健康委\n(二)发展康养产业。培育康养企业。\n责任单位:省发展改革委\n")
