@@ -112,7 +112,7 @@ def _number(node: "Node") -> str:
         n = n.parent
     out = ""
     for p in reversed(parts):
-        if p.kind in ("part", "chapter", "jie"):
+        if p.kind in ("part", "chapter", "jie", "article"):
             out += p.key
         elif p.kind == "section":
             out += f"({p.key})"

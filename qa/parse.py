@@ -26,6 +26,7 @@ PRINCIPLE = re.compile(r"^(?:——|—|--)\s*(\S.*)$")
 # chapters and their sections (第三章 重点任务 / 第一节 提升创新能力), above the 一、 parts inside them
 CHAPTER = re.compile(rf"^第([{CN_NUM}百]+)章\s*(.*)$")
 JIE = re.compile(rf"^第([{CN_NUM}百]+)节\s*(.*)$")
+ARTICLE = re.compile(rf"^第([{CN_NUM}百]+)条\s*(.*)$")   # the articles of a 办法 or 规定
 # a box of a national plan (专栏1 知识产权法律完善工程): projects listed apart from the text around it
 BOX = re.compile(r"^专栏\s*(\d{1,2}|[一二三四五六七八九十]+)\s*[:：]?\s*(.*)$")
 TERMINAL = tuple("。!?;:)」”…")
@@ -74,7 +75,8 @@ def int_to_cn(n: int) -> str:
 
 def _marker(line: str):
     for kind, pattern in (("part", PART), ("section", SECTION), ("item", ITEM), ("principle", PRINCIPLE),
-                          ("notes", NOTES), ("box", BOX), ("chapter", CHAPTER), ("jie", JIE)):
+                          ("notes", NOTES), ("box", BOX), ("chapter", CHAPTER), ("jie", JIE),
+                          ("article", ARTICLE)):
         m = pattern.match(line)
         if m:
             return kind, m
@@ -115,7 +117,8 @@ def _locate_body(lines: list[str]) -> int:
     start = next((i for i, l in enumerate(lines) if PART.match(l) and PART.match(l).group(1) == "一"), None)
     if start is None:
         start = next((i for i, l in enumerate(lines) if SECTION.match(l) or ITEM.match(l)), None)
-    chapter = next((i for i, l in enumerate(lines) if CHAPTER.match(l) and CHAPTER.match(l).group(1) == "一"), None)
+    chapter = next((i for i, l in enumerate(lines) if (CHAPTER.match(l) and CHAPTER.match(l).group(1) == "一")
+                    or (ARTICLE.match(l) and ARTICLE.match(l).group(1) == "一")), None)
     if chapter is not None and (start is None or chapter < start):
         start = chapter   # a plan in chapters: its 一、 parts are inside them
     if start is None:
@@ -322,7 +325,7 @@ def _attach(para: str, current: "Node", root: "Node") -> "Node":
         return target
     kind, m = found
     levels = {"chapter": 0.2, "jie": 0.5, "part": 1, "notes": 1, "section": 2, "box": 2, "item": 3, "principle": 3,
-              "indicator": 3}
+              "indicator": 3, "article": 3}
     parent = current
     while parent.kind not in ("root", "attachment") and levels.get(parent.kind, 0) >= levels[kind]:
         parent = parent.parent
@@ -336,8 +339,8 @@ def _attach(para: str, current: "Node", root: "Node") -> "Node":
         key, marker = m.group(1), f"{m.group(1)}."
     elif kind == "box":
         key = marker = f"专栏{m.group(1)}"
-    elif kind in ("chapter", "jie"):
-        key = marker = f"第{m.group(1)}{'章' if kind == 'chapter' else '节'}"
+    elif kind in ("chapter", "jie", "article"):
+        key = marker = f"第{m.group(1)}{ {'chapter': '章', 'jie': '节', 'article': '条'}[kind] }"
     else:
         key, marker = str(sum(c.kind == "principle" for c in parent.children) + 1), "——"
     rest = m.group(m.lastindex) if m.lastindex else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-LEAF_KINDS = ("preamble", "chapter", "jie", "section", "item", "principle", "indicator", "box")
+LEAF_KINDS = ("preamble", "chapter", "jie", "section", "item", "principle", "indicator", "box", "article")
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,15 @@ def test_a_plan_in_chapters_keeps_every_chapter_and_the_parts_inside_them():
     assert local["第三章"].text.endswith("加强组织领导。")
 
 
+def test_the_articles_of_a_measures_document_are_clauses_under_their_chapters():
+    text = ("某某资金管理办法\n第一章 总则\n第一条 为规范资金管理,制定本办法。\n第二章 资金分配\n"
+            "第二条 资金按因素法分配,其中基础因素占60%。\n第三条 财政部会同农业农村部下达资金预算。\n")
+    local = by_local(parse_document(text, "b"))
+    assert [k for k in local] == ["第一章", "第一章.第一条", "第二章", "第二章.第二条", "第二章.第三条"]
+    assert (local["第二章.第二条"].kind, local["第二章.第二条"].number) == ("article", "第二章第二条")
+    assert local["第二章.第二条"].text == "第二条 资金按因素法分配,其中基础因素占60%。"
+
+
 def test_office_lines_without_parentheses_belong_to_the_measure_above_them():
     text = ("某省养老服务方案\n一、主要任务\n(一)发展社区养老。建设社区养老服务中心。\n牵头单位:省民政厅\n"
             "配合单位:省财政厅、省卫生健康委\n(二)发展康养产业。培育康养企业。\n责任单位:省发展改革委\n")
