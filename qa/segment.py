@@ -71,6 +71,8 @@ class Segmenter:
     'who handles  专利   质押融资 '
     >>> seg._inner_words("知识产权质押融资")
     ['知识产权', '质押融资']
+    >>> Segmenter([], {"people's bank": ["人民银行"], "r&d": ["研发"]}).plain_wording("the People's Bank and R&D")
+    'the  人民银行  and  研发 '
     """
 
     def __init__(self, user_words=(), glossary: dict[str, list[str]] | None = None, context_words=()):
@@ -82,7 +84,8 @@ class Segmenter:
         for w in self.user_words:
             self._jieba.add_word(w, freq=max(2000, 200 * len(w)))
         glossary = glossary or {}
-        self._english = {k: v for k, v in glossary.items() if k.isascii()}
+        # keys as the text's words read them: people's bank → "people s bank", r&d → "r d"
+        self._english = {" ".join(_ENGLISH_WORD.findall(k.lower())): v for k, v in glossary.items() if k.isascii()}
         self._regional = sorted(((k, v[0]) for k, v in glossary.items() if not k.isascii() and v),
                                 key=lambda kv: -len(kv[0]))
         self._max_phrase = max((len(k.split()) for k in self._english), default=1)
