@@ -45,6 +45,11 @@ KINDS = (
                "多少亩", "多少吨", "多少辆", "多少台", "多少套", "多少户", "多少次", "多少公里", "多少平方米",
                "几亩", "几吨", "几台", "几套", "几户", "几次"),
      re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|家|项|条|人|名|所|批|件|类|种|支|座|位)")),
+    # which cities or provinces: the clause must name one (长春市, 四川省), not only 各市 or 城市
+    ("place", ("哪几个城市", "哪些城市", "哪个城市", "哪座城市", "哪几个省", "哪些省", "哪个省", "哪些地市",
+               "哪几个地区", "哪些地区", "which cities", "which city", "which citys", "which provinces",
+               "which province", "which regions"),
+     re.compile(r"[\u4e00-\u9fff]{2,4}?(?:省|自治区|自治州|(?<![各城设地省县每本全的])市)(?![场级长委民县区政])")),
 )
 _PIECE = re.compile(r"[^，,、；;]+[，,、；;]?")   # a sentence's pieces between commas and list marks (、)
 # "how much (central) funding / capital / subsidy", "in yuan": English asks for money in many word orders
@@ -77,6 +82,8 @@ def asking(question: str) -> tuple[str, str] | None:
     (('duration', '多久'), None)
     >>> asked_kind("How much is the exam fee?"), asked_kind("How much is the guarantee fee rate?")
     ('money', 'rate')
+    >>> asked_kind("哪几个城市被撤销了？"), holds("place", "各市要加强城市管理。"), holds("place", "支持长春市建设。")
+    ('place', False, True)
     >>> figure("duration", "每3年修订1次教材。", []), figure("date", "于2019年11月底前完成。", [])
     ('每3年', '2019年11月底前')
     >>> figure("duration", "将公告时间由45天压缩至20天。", ["公告", "时间"])
@@ -85,6 +92,10 @@ def asking(question: str) -> tuple[str, str] | None:
     text = question.lower()
     if any(_has(text, c) for c in _NO_FIGURE) and not any(_has(text, c) for c in _FIGURE):
         return None
+    place = next(c for k, c, _ in KINDS if k == "place")
+    cue = next((c for c in place if _has(text, c)), None)
+    if cue is not None:
+        return "place", cue   # 哪几个城市 asks for places, not for a count
     for word in _NOT_ASKING:
         text = text.replace(word, " ")
     for kind, cues, _ in KINDS:
@@ -142,7 +153,9 @@ def figure(kind: str, clause_text: str, terms=(), weight=len) -> str | None:
     >>> figure("count", "建设50所高水平高等职业学校。", []), figure("money", "研究设立基金。", [])
     ('50所', None)
     """
-    pattern = FIGURES[kind]
+    pattern = FIGURES.get(kind)
+    if pattern is None:
+        return None   # a place is named, not measured: the clause is the answer
     wanted = [t for t in set(terms) if len(t) > 1]
     best, best_score = None, -1.0
     for sentence in _SENTENCE.findall(_FORMULA.sub(" ", clause_text)):

@@ -14,6 +14,7 @@ import re
 from .. import answer as compose
 from ..records import Answer, Decision
 from .cues import has_any, years_in
+from .search import is_latin
 
 NUMBER_CUES = ("多少", "几", "数量", "数值", "目标值", "指标", "达到", "是多少", "how many", "how much",
                "number", "value", "target", "amount", "figure", "rate", "score", "level")
@@ -111,9 +112,12 @@ def asked_elsewhere(s, position: int) -> list[str]:
     fund of one task, not the row 「知识产权质押融资金额(亿元)」. Words the document never uses
     (做到, 老百姓) and asking words (达到, 目标) say nothing about which."""
     limit = s.settings.indicator_elsewhere_df
-    return [t for t in dict.fromkeys(s.q.tokens)
-            if len(t) > 1 and not t.isascii() and not any(t in c for c in _ASKING_WORDS)
-            and not s.retriever.contains(position, t) and 1 <= s.retriever.doc_frequency(t, position) <= limit]
+    found = [t for t in dict.fromkeys(s.q.tokens)
+             if len(t) > 1 and not t.isascii() and not any(t in c for c in _ASKING_WORDS)
+             and not s.retriever.contains(position, t) and 1 <= s.retriever.doc_frequency(t, position) <= limit]
+    # a translated question carries every alternative of its words (application → 申请 申报 应用):
+    # one stray word is no sign of another topic
+    return found if len(found) > 1 or not is_latin(s.q.text) else []
 
 
 def answer(s) -> Answer | None:
