@@ -28,7 +28,9 @@ KINDS = (
      re.compile(rf"{_NUM}\s*[%％‰]|{_NUM}\s*个?基点|百分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}成|{_NUM}\s*[:：比]\s*{_NUM}|不(?:超过|低于|高于){_NUM}")),
     ("money", ("多少钱", "多少亿元", "多少万元", "多少元", "几亿元", "几万元", "多少块", "金额", "规模有多大", "规模多大", "多大规模",
                "注册资本", "资本金", "补多少", "拨多少", "给多少", "奖多少", "罚多少", "罚款标准", "补贴标准",
-               "收费标准", "拨款标准", "资助标准", "how much money", "how much funding", "amount of"),
+               "收费标准", "拨款标准", "资助标准", "how much money", "how much funding", "amount of",
+               "多少税", "多少贷款", "多少补贴", "多少奖励", "多少资金", "贷多少", "借多少", "扣多少", "减多少",
+               "扣减多少", "补助多少", "资助多少"),
      re.compile(rf"{_NUM}\s*(?:亿|万|千)?\s*元|元/")),
     ("score", ("多少分", "几分", "分数线", "合格线", "达标线", "score", "points"),
      re.compile(rf"{_NUM}\s*分")),
@@ -53,6 +55,9 @@ KINDS = (
 )
 _PIECE = re.compile(r"[^，,、；;]+[，,、；;]?")   # a sentence's pieces between commas and list marks (、)
 # "how much (central) funding / capital / subsidy", "in yuan": English asks for money in many word orders
+# "the most an individual can borrow", "maximum subsidy": a sum of money, though no "how much"
+_MONEY_MOST = re.compile(r"\b(?:most|maximum|max|minimum|up to)\b(?:\W+\w+){0,6}?\W+(?:borrow|loans?|subsid\w*|grants?"
+                         r"|deduct\w*|reimburse\w*)\b")
 _MONEY_EN = re.compile(r"\bhow much\b(?:\W+\w+){0,3}?\W+(?:money|funding|funds|capital|subsid\w*|yuan|rmb|budget|fees?|costs?"
                        r"|price|charged?|salary|pay)\b"
                        r"|\b(?:in|of) (?:yuan|rmb)\b")
@@ -102,18 +107,38 @@ def asking(question: str) -> tuple[str, str] | None:
         cue = next((c for c in cues if _has(text, c)), None)
         if cue is not None:
             return kind, cue
-    m = _MONEY_EN.search(text)
+    m = _MONEY_EN.search(text) or _MONEY_MOST.search(text)
     return ("money", m.group()) if m else None
 
 
-def holds(kind: str, clause_text: str) -> bool:
-    """Does a clause's text give a figure of that kind (formulas aside)?
+# the unit a duration question names: 压缩到几个工作日 is not answered by 5年
+_UNITS = (("个工作日", ("工作日", "working day", "business day")), ("小时", ("几小时", "几个小时", "多少小时", "hours")),
+          ("天", ("多少天", "几天", "多少日", "days")), ("个月", ("几个月", "多少个月", "months")),
+          ("年", ("几年", "多少年", "years")))
+
+
+def duration_unit(question: str) -> str | None:
+    """The unit a question asking how long names, if any.
+
+    >>> duration_unit("审批时限压缩到几个工作日？"), duration_unit("How many months?"), duration_unit("实施期限是哪几年")
+    ('个工作日', '个月', None)
+    """
+    text = question.lower().replace("哪几年", " ")   # which years: a period, named by its dates
+    return next((unit for unit, cues in _UNITS if any(_has(text, c) for c in cues)), None)
+
+
+def holds(kind: str, clause_text: str, unit: str | None = None) -> bool:
+    """Does a clause's text give a figure of that kind (formulas aside), in `unit` when asked?
 
     >>> holds("rate", "计算方法：预约诊疗人次数/总诊疗人次数×100%。"), holds("rate", "费率不超过1.5%。")
+    (False, True)
+    >>> holds("duration", "签发5年多次往返签证。", "个工作日"), holds("duration", "5个工作日内办结。", "个工作日")
     (False, True)
     """
     evidence = next(p for k, _, p in KINDS if k == kind)
     text = _FORMULA.sub(" ", clause_text)
+    if unit and kind == "duration":
+        return any(m.group().endswith(unit) for m in FIGURES["duration"].finditer(text))
     return bool(evidence.search(text))
 
 
@@ -137,7 +162,7 @@ FIGURES = {
 }
 
 
-def figure(kind: str, clause_text: str, terms=(), weight=len) -> str | None:
+def figure(kind: str, clause_text: str, terms=(), weight=len, unit: str | None = None) -> str | None:
     """The figure of that kind the clause gives, for the question's `terms` (each counting
     `weight(term)`: by default its length; the engine gives rarer terms more); None when none does.
 
@@ -166,6 +191,8 @@ def figure(kind: str, clause_text: str, terms=(), weight=len) -> str | None:
             # a figure of its own (「…收费，原则上不高于…的0.3%」 / 「15个…，9个…」)
             own = piece if i == 0 or pattern.search(pieces[i - 1]) else pieces[i - 1] + piece
             for m in pattern.finditer(piece):
+                if unit and kind == "duration" and not m.group().endswith(unit):
+                    continue
                 score = whole + sum(weight(t) for t in wanted if t in own)
                 if _FROM.search(piece[:m.start()]) and _TO.search(piece[m.end():]):
                     score -= 0.5   # 由45天压缩至20天: 45天 is where it starts, 20天 what is asked

@@ -22,7 +22,7 @@ from .records import Document
 from .segment import Segmenter, load_glossary
 from .textnorm import decode, fold
 
-PARSER_VERSION = "25"
+PARSER_VERSION = "26"
 DATA_FILES = ("offices.json", "glossary_en.tsv", "userdict.txt")
 _PERIOD = re.compile(r"十[一二三四五六七八九]五")  # a five-year plan period: 十一五 … 十九五
 # the suffix of an administrative region's name, longest first (广西壮族自治区 → 广西)

@@ -39,7 +39,7 @@ _OFFICE_END = "厅局委办部署行会院室心馆处所社司队站关府团�
 _OFFICE_START = "省|市|县|国家|国务院|中国|中央|中共|全国|各|人民"
 _SPLIT = re.compile(rf"[、,;]|及|会同|(?<=[{_OFFICE_END}])和|和(?={_OFFICE_START})")
 _NOISE = re.compile(r"^(?:按职责分工|按照职责分工|分别|会同|配合|参与|共同|由)|"
-                    r"(?:等有关部门|等部门|等单位|等|按职责分工|按照职责分工|分别|配合|参与|牵头|负责|指导|共同)$")
+                    r"(?:等(?:有关|相关)?(?:部门|单位)|等|按职责分工|按照职责分工|分别|配合|参与|牵头|负责|指导|共同)$")
 _SENTENCE_END = "。;!?"
 # how the name of an office, a government or a body of offices ends (部门, 单位, 人民政府, 海关 …)
 _NAME_END = set(_OFFICE_END + "门位构市县州盟区")
@@ -84,6 +84,8 @@ def split_names(listing: str) -> list[str]:
     ['文化和旅游部', '各有关省级人民政府']
     >>> split_names("民政部、各省(区、市)人民政府")
     ['民政部', '各省(区、市)人民政府']
+    >>> split_names("市场监管总局、交通运输部等相关部门")
+    ['市场监管总局', '交通运输部']
     """
     out: list[str] = []
     # a list inside a name (各省(区、市)人民政府) does not split it
@@ -149,7 +151,10 @@ def _bare(inner: str) -> tuple[list[str], str] | None:
         pending.append(group[:verb.start()] if verb else group)
         if verb is None:
             continue
-        names = [n for g in pending for n in split_names(g) if n[-1] in _NAME_END]
+        listed = [n for g in pending for n in split_names(g)]
+        names = [n for n in listed if n[-1] in _NAME_END]
+        if len(names) * 2 >= len(listed) > 1:
+            names = listed   # a list of offices: 中国信保 beside 商务部、进出口银行 is one too
         pending_text, pending = pending, []
         if not names:
             return None

@@ -60,3 +60,19 @@ def test_asking_how_two_things_differ_is_not_asking_for_a_figure(question):
 def test_a_count_in_a_unit_of_measure_asks_for_that_figure():
     assert asked_kind("每年能额外拿到多少亩新增建设用地指标？") == "count"
     assert figure("count", "安排新增建设用地指标500亩。", ["建设用地"]) == "500亩"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("每户每年最多能扣减多少税？", "money"),
+    ("What is the most an individual can borrow through a start-up loan?", "money"),
+    ("连续两年排名最后几位的要整改？", "count"),
+    ("哪几个城市的试点被撤销了？", "place"),
+])
+def test_what_kind_of_figure_a_question_asks_for(question, kind):
+    assert asked_kind(question.lower()) == kind
+
+
+def test_a_duration_asked_in_one_unit_is_not_answered_in_another():
+    text = "签发长期(5年至10年)多次往返签证。工作许可在10个工作日内办结。"
+    assert figure("duration", text, ["签证"], unit="个工作日") == "10个工作日"
+    assert figure("duration", "签发长期(5年至10年)多次往返签证。", ["签证"], unit="个工作日") is None

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import answer as compose
-from ..asked import any_figure, asked_kind, asks_figure, figure, holds
+from ..asked import any_figure, asked_kind, asks_figure, duration_unit, figure, holds
 from ..records import Answer, Clause, Decision
 from .indicator import asked_elsewhere
 
@@ -42,7 +42,8 @@ def check(s, name: str, result: Answer) -> Answer:
     if scope is not None:
         reason = scope.outside(s.q.plain, s.q.text)
     kind = None if s.asks_department else asked_kind(s.q.lowered)
-    if reason is None and kind is not None and not holds(kind, unit_text(top)):
+    unit = duration_unit(s.q.lowered) if kind == "duration" else None
+    if reason is None and kind is not None and not holds(kind, unit_text(top), unit):
         better = _giving(s, name, result, kind)
         if better is not None:
             result, top = better, better.hits[0].clause
@@ -52,7 +53,7 @@ def check(s, name: str, result: Answer) -> Answer:
         if result.value is None and result.intent not in ("department", "overview") and not s.asks_department:
             weight = s.rarity(top.doc_id)   # the figure whose stretch holds the question's rarer words
             if kind is not None:
-                value = figure(kind, unit_text(top), s.q.tokens, weight)
+                value = figure(kind, unit_text(top), s.q.tokens, weight, unit)
             else:
                 value = any_figure(unit_text(top), s.q.tokens, weight) if asks_figure(s.q.lowered) else None
             return replace(result, value=value) if value else result
@@ -77,7 +78,8 @@ def _giving(s, name: str, result: Answer, kind: str) -> Answer | None:
     top = result.hits[0]
     for i, h in enumerate(result.hits[1:s.settings.figure_runner_ups + 1], 1):
         if h.clause.doc_id == top.clause.doc_id and h.score >= s.settings.figure_runner_up_share * top.score \
-                and holds(kind, unit_text(h.clause)) and not _elsewhere(s, h.clause):
+                and holds(kind, unit_text(h.clause), duration_unit(s.q.lowered) if kind == "duration" else None) \
+                and not _elsewhere(s, h.clause):
             hits = [h] + [x for j, x in enumerate(result.hits) if j != i]
             features = dict(result.decision.features) if result.decision else {}
             return compose.decided(compose.clause_answer(s.q.raw, result.intent, hits, True),
