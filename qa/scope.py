@@ -93,7 +93,7 @@ class Scope:
         """
         lowered = question.lower()
         for t in self.types:
-            if any(c in lowered for c in t.cues):
+            if any(self._asks(lowered, c) for c in t.cues):
                 return f"asks for a {t.name}, which the plan does not give"
         for m in _YEAR.finditer(_BRACKETED_YEAR.sub(" ", question)):  # 国发〔2019〕4号 names a document
             context = question[m.start() - 2:m.end()] if m.start() >= 2 else ""  # 中国制造2025: a name
@@ -113,6 +113,16 @@ class Scope:
                     and word.word not in self.names and word.word not in NOT_REGIONS and word.word in written:
                 return f"{word.word} is not mentioned in the plan"
         return None
+
+    def _asks(self, lowered: str, cue: str) -> bool:
+        """Does the question use `cue` to ask, not as part of a phrase the documents use
+        (全生命周期 holds 周期, 担保收费 holds 收费: the topic, not a period or a fee asked for)?"""
+        at = lowered.find(cue)
+        while at >= 0:
+            if cue.isascii() or lowered[max(0, at - 2):at + len(cue)] not in self.text:
+                return True
+            at = lowered.find(cue, at + 1)
+        return False
 
     def _names_in(self, question: str) -> list[str]:
         """The office names (any alias) the question contains, longest first."""

@@ -46,6 +46,12 @@ def test_in_scope(scope, question):
     assert scope.outside(question.lower(), question) is None
 
 
+def test_a_cue_inside_a_phrase_the_documents_use_does_not_ask_for_that_kind():
+    scope = Scope("推动科技型企业全生命周期金融综合服务。")
+    assert scope.outside("全生命周期金融综合服务由谁指导") is None      # 周期 is part of the topic
+    assert scope.outside("审批周期是多久") == "asks for a duration, which the plan does not give"
+
+
 def test_a_corpus_with_a_hotline_answers_hotline_questions():
     with_phone = Scope(PLAN + "维权援助热线电话:0431-12345678。")
     assert with_phone.outside("维权援助热线电话是多少") is None
