@@ -127,6 +127,21 @@ def duration_unit(question: str) -> str | None:
     return next((unit for unit, cues in _UNITS if any(_has(text, c) for c in cues)), None)
 
 
+_COUNTED = re.compile(r"(?:几|多少)(?:个|项|类|种|家|所|批|条|名|位|级)?([\u4e00-\u9fff]{2})")
+_NOT_NOUN = re.compile(r"^(?:是|呢|啊|吗|的|了|呀|么|在|要|可|能|会|才|就|都)")
+
+
+def counted_noun(question: str) -> str | None:
+    """What a count question counts, when it names it right after 几个 / 多少: the count given
+    must be of that (几个等级 is not answered by a 两个 of something else).
+
+    >>> counted_noun("资历框架分为几个等级？"), counted_noun("一共有多少项？"), counted_noun("要建多少所学校")
+    ('等级', None, '学校')
+    """
+    m = _COUNTED.search(question)
+    return m.group(1) if m and not _NOT_NOUN.match(m.group(1)) else None
+
+
 def holds(kind: str, clause_text: str, unit: str | None = None) -> bool:
     """Does a clause's text give a figure of that kind (formulas aside), in `unit` when asked?
 
@@ -139,6 +154,8 @@ def holds(kind: str, clause_text: str, unit: str | None = None) -> bool:
     text = _FORMULA.sub(" ", clause_text)
     if unit and kind == "duration":
         return any(m.group().endswith(unit) for m in FIGURES["duration"].finditer(text))
+    if unit and kind == "count":   # the counted noun: a count in a sentence that names it
+        return figure("count", text, (), unit=unit) is not None
     return bool(evidence.search(text))
 
 
@@ -193,6 +210,8 @@ def figure(kind: str, clause_text: str, terms=(), weight=len, unit: str | None =
             for m in pattern.finditer(piece):
                 if unit and kind == "duration" and not m.group().endswith(unit):
                     continue
+                if unit and kind == "count" and unit not in sentence:
+                    continue   # 两个 of something else than the 等级 asked for
                 score = whole + sum(weight(t) for t in wanted if t in own)
                 if _FROM.search(piece[:m.start()]) and _TO.search(piece[m.end():]):
                     score -= 0.5   # 由45天压缩至20天: 45天 is where it starts, 20天 what is asked

