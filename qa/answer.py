@@ -13,6 +13,10 @@ from .records import Answer, Clause, Decision, Hit
 NOT_COVERED = "规划中没有找到能回答这个问题的条款。"
 
 
+_FORMULA_CELL = re.compile(r"[/×÷=]")
+_REMARK = re.compile(r"。|[(（](?=[\u4e00-\u9fff]{5,})")
+
+
 def citation(clause: Clause) -> str:
     """Where a clause sits, as the answer sentence names it: its number and its title.
 
@@ -150,6 +154,9 @@ def indicator_answer(question: str, row: Clause, column: str | None, others: lis
     asked = column or (years[-1] if years else None)
     value = row.values.get(asked) if asked else None
     value = value.rstrip("。；;") if value is not None else None   # a cell of words ends its sentence
+    if value is not None and _FORMULA_CELL.search(value):
+        # a formula, not the remarks after it: 「A/B×100%(反映负债合理性…)」, 「…/365。医院平均…=…」
+        value = _REMARK.split(value, 1)[0].rstrip("。；;")
     unit = row.title[row.title.find("(") + 1: row.title.rfind(")")] if "(" in row.title else ""
     cells = "；".join(f"{c}：{v}" for c, v in row.values.items())
     label = f"{asked}年" if asked and asked.isdigit() else (asked or "")

@@ -79,6 +79,9 @@ def asked_kind(question: str) -> str | None:
     return found[0] if found else None
 
 
+_YES_NO = re.compile(r"(?:吗|不|没有|么)\s*[?？]?\s*$|^(?:is|are|does|do|can|will|must|should)\b")
+
+
 def asking(question: str) -> tuple[str, str] | None:
     """(kind, the words that ask for it) of the figure a question asks for; None when none.
     A follow-up such as 「那教材呢？」 keeps asking it.
@@ -89,6 +92,8 @@ def asking(question: str) -> tuple[str, str] | None:
     ('money', 'rate')
     >>> asked_kind("哪几个城市被撤销了？"), holds("place", "各市要加强城市管理。"), holds("place", "支持长春市建设。")
     ('place', False, True)
+    >>> asked_kind("重点检查事项的抽查比例有上限不？"), asked_kind("抽查比例上限是多少？")
+    (None, 'rate')
     >>> figure("duration", "每3年修订1次教材。", []), figure("date", "于2019年11月底前完成。", [])
     ('每3年', '2019年11月底前')
     >>> figure("duration", "将公告时间由45天压缩至20天。", ["公告", "时间"])
@@ -97,6 +102,8 @@ def asking(question: str) -> tuple[str, str] | None:
     text = question.lower()
     if any(_has(text, c) for c in _NO_FIGURE) and not any(_has(text, c) for c in _FIGURE):
         return None
+    if not any(_has(text, c) for c in _FIGURE) and any(_YES_NO.search(part.strip()) for part in text.split("|")):
+        return None   # 抽查比例有上限吗: yes or no, not a figure
     place = next(c for k, c, _ in KINDS if k == "place")
     cue = next((c for c in place if _has(text, c)), None)
     if cue is not None:
@@ -127,19 +134,20 @@ def duration_unit(question: str) -> str | None:
     return next((unit for unit, cues in _UNITS if any(_has(text, c) for c in cues)), None)
 
 
-_COUNTED = re.compile(r"(?:几|多少)(?:个|项|类|种|家|所|批|条|名|位|级)?([\u4e00-\u9fff]{2})")
+_COUNTED = re.compile(r"(?:几|多少)(个)?([\u4e00-\u9fff]{2})")
 _NOT_NOUN = re.compile(r"^(?:是|呢|啊|吗|的|了|呀|么|在|要|可|能|会|才|就|都)")
 
 
 def counted_noun(question: str) -> str | None:
-    """What a count question counts, when it names it right after 几个 / 多少: the count given
-    must be of that (几个等级 is not answered by a 两个 of something else).
+    """What a count question counts, when it names it right after 几个 / 多少个: the count given
+    must be of that (几个等级 is not answered by a 两个 of something else). A measure word of its
+    own (几项举措, 多少所学校) already says what is counted, and the text often drops the noun (6项).
 
-    >>> counted_noun("资历框架分为几个等级？"), counted_noun("一共有多少项？"), counted_noun("要建多少所学校")
-    ('等级', None, '学校')
+    >>> counted_noun("资历框架分为几个等级？"), counted_noun("一共有几项举措？"), counted_noun("要建多少所学校")
+    ('等级', None, None)
     """
     m = _COUNTED.search(question)
-    return m.group(1) if m and not _NOT_NOUN.match(m.group(1)) else None
+    return m.group(2) if m and m.group(1) and not _NOT_NOUN.match(m.group(2)) else None
 
 
 def holds(kind: str, clause_text: str, unit: str | None = None) -> bool:

@@ -82,7 +82,7 @@ class Scope:
             re.findall(r"[:;]((?:19|20)\d{2}) ", corpus_text))  # indicator columns: "…:2015 2.6;2016 3.36"
         self.periods = set(PERIOD.findall(corpus_text))
 
-    def outside(self, question: str, original: str | None = None) -> str | None:
+    def outside(self, question: str, original: str | None = None, who: bool = False) -> str | None:
         """Why `question` is outside the corpus ("year 2025", "asks for a phone …"), or None.
 
         >>> scope = Scope("到2020年,专利申请量达到3万件。")
@@ -92,7 +92,8 @@ class Scope:
         'asks for a phone, which the plan does not give'
         """
         lowered = question.lower()
-        for t in self.types:
+        # "who handles the fees" asks for an office, not a fee; "who is its director" for a person
+        for t in (t for t in self.types if not who or t.name == "person"):
             if any(self._asks(lowered, c) for c in t.cues):
                 return f"asks for a {t.name}, which the plan does not give"
         for m in _YEAR.finditer(_BRACKETED_YEAR.sub(" ", question)):  # 国发〔2019〕4号 names a document
@@ -110,7 +111,8 @@ class Scope:
         written = fold(original or question).lower()
         for word in _posseg().lcut(question):
             if word.flag in ("ns", "nt") and len(word.word) >= 2 and word.word not in self.text \
-                    and word.word not in self.names and word.word not in NOT_REGIONS and word.word in written:
+                    and word.word not in self.names and word.word not in NOT_REGIONS and word.word in written \
+                    and not self._sounds_like_its_own(word.word):
                 return f"{word.word} is not mentioned in the plan"
         return None
 
@@ -129,6 +131,12 @@ class Scope:
         if self._name_list is None:
             self._name_list = sorted({n for n in self.names.split("\n") if len(n) >= 2}, key=lambda n: (-len(n), n))
         return [n for n in self._name_list if n in question]
+
+    def _sounds_like_its_own(self, word: str) -> bool:
+        """Is the word a homophone slip for a place the text names (郑洲 for 郑州)? Then it is
+        the text's place, mistyped, not another place."""
+        self._is_unknown_place("")   # builds the pinyin of the text's places once
+        return "".join(lazy_pinyin(word)) in self._places
 
     def _is_unknown_place(self, word: str) -> bool:
         """A capitalised English word that reads as pinyin (Guangdong, Liaoning) names a Chinese

@@ -58,6 +58,11 @@ def _private_tokenizer() -> jieba.Tokenizer:
     return own
 
 
+def _deletions(word: str) -> set[str]:
+    """The word with one letter left out, every way."""
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
 class Segmenter:
     """Tokenises any text into search terms; holds its own jieba instance and dictionary.
 
@@ -71,6 +76,8 @@ class Segmenter:
     'who handles  专利   质押融资 '
     >>> seg._inner_words("知识产权质押融资")
     ['知识产权', '质押融资']
+    >>> Segmenter([], {"satisfaction": ["满意度"]}).plain_wording("public satisfation")
+    'public  满意度 '
     >>> Segmenter([], {"people's bank": ["人民银行"], "r&d": ["研发"]}).plain_wording("the People's Bank and R&D")
     'the  人民银行  and  研发 '
     """
@@ -89,6 +96,7 @@ class Segmenter:
         self._regional = sorted(((k, v[0]) for k, v in glossary.items() if not k.isascii() and v),
                                 key=lambda kv: -len(kv[0]))
         self._max_phrase = max((len(k.split()) for k in self._english), default=1)
+        self._typo_index: tuple | None = None
 
     def tokens(self, text: str) -> list[str]:
         """Search terms of `text`, in order, duplicates kept (BM25 counts them); question words
@@ -123,11 +131,33 @@ class Segmenter:
             text = text.replace(variant, plain)
         return self._english_to_chinese(text)
 
+    def _spelled(self, word: str) -> str:
+        """A glossary word for a word of 7+ letters the glossary lacks and that is one letter
+        off exactly one glossary word (satisfation → satisfaction); else the word itself."""
+        if len(word) < 7 or not word.isalpha():
+            return word
+        if self._typo_index is None:
+            known = {w for phrase in self._english for w in phrase.split() if len(w) >= 6 and w.isalpha()}
+            index: dict[str, set[str]] = {}
+            for w in known:
+                for d in _deletions(w):
+                    index.setdefault(d, set()).add(w)
+            self._typo_index = (known, index)
+        known, index = self._typo_index
+        if word in known or word.rstrip("s") in known:
+            return word
+        found = set(index.get(word, ()))                       # a letter missing
+        for d in _deletions(word):
+            found |= {d} & known                                 # a letter too many
+            found |= index.get(d, set())                         # a letter wrong or two swapped
+        return found.pop() if len(found) == 1 else word
+
     def _english_to_chinese(self, text: str) -> str:
         """Replace glossary phrases (longest first) with their Chinese terms, padded with spaces;
         keep other words (see the class example)."""
         if not self._english or not re.search(r"[a-z]", text):
             return text
+        text = _ENGLISH_WORD.sub(lambda m: self._spelled(m.group()), text)
         pieces, pos = [], 0
         words = list(_ENGLISH_WORD.finditer(text))
         i = 0

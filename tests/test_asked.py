@@ -82,3 +82,9 @@ def test_a_count_asked_of_a_named_thing_is_a_count_of_that_thing():
     text = "形成纵向贯通的两个层次。26个指标为国家监测指标,其中15个指标自动生成,9个由年报获取。"
     assert figure("count", "形成纵向贯通的两个层次。", [], unit="等级") is None      # 几个等级: no count of 等级
     assert figure("count", text, ["年报", "获取"], unit="指标") == "9个"            # the sentence names 指标
+
+
+def test_a_yes_or_no_question_asks_for_no_figure_and_a_measure_word_names_what_is_counted():
+    assert asked_kind("抽查比例有上限不？") is None
+    assert asked_kind("这个比例能在医院之间比吗？") is None
+    assert figure("count", "(四)军民深度融合方面6项。", [], unit=None) == "6项"

@@ -310,3 +310,15 @@ def test_an_indicator_asked_in_words_the_plan_never_uses_is_still_answered(engin
     a = engine.ask("质押融资一年要做到多少亿元？")
     assert a.intent == "indicator"
     assert a.value == "2.0"
+
+
+def test_an_english_word_one_letter_off_the_glossary_is_read_as_that_word(engine):
+    a = engine.ask("What is the 2020 target score for public satisfation with IP protection?")
+    assert a.intent == "indicator"
+    assert a.value == "80"
+
+
+def test_which_department_with_the_common_slip_of_na_for_na(engine):
+    a = engine.ask("专利导航试点工程归那个部门管？")
+    assert a.intent == "department"
+    assert top(a) == "二.七.1"

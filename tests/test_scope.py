@@ -56,3 +56,16 @@ def test_a_corpus_with_a_hotline_answers_hotline_questions():
     with_phone = Scope(PLAN + "维权援助热线电话:0431-12345678。")
     assert with_phone.outside("维权援助热线电话是多少") is None
     assert Scope(PLAN).outside("维权援助热线电话是多少") is not None
+
+
+def test_a_who_question_about_a_fee_asks_for_an_office_and_a_slip_of_a_place_is_that_place():
+    scope = Scope("支持郑州机场利用第五航权。开展中医治未病服务试点。")
+    assert scope.outside("治未病服务收费由哪个部门负责", who=True) is None
+    assert scope.outside("治未病服务收费是多少") == "asks for a fee, which the plan does not give"
+    assert scope.outside("郑洲机场第五航权支持什么") is None          # 郑洲 sounds like the text's 郑州
+    assert scope.outside("广州机场第五航权支持什么") == "广州 is not mentioned in the plan"
+
+
+def test_a_who_question_about_a_person_is_still_outside():
+    assert Scope("省科技厅负责。").outside("知识产权局局长是谁", who=True) == \
+        "asks for a person, which the plan does not give"

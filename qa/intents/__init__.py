@@ -125,7 +125,7 @@ class Situation:
 
     @cached_property
     def outside(self) -> str | None:
-        return self.scope.outside(self.q.plain, self.q.text)
+        return self.scope.outside(self.q.plain, self.q.text, self.asks_department)
 
     @cached_property
     def ranked(self) -> list[tuple[int, float]]:

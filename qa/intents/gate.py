@@ -40,7 +40,7 @@ def check(s, name: str, result: Answer) -> Answer:
     reason = None
     scope = s.doc_scopes.get(top.doc_id)
     if scope is not None:
-        reason = scope.outside(s.q.plain, s.q.text)
+        reason = scope.outside(s.q.plain, s.q.text, s.asks_department)
     kind = None if s.asks_department else asked_kind(s.q.lowered)
     unit = _unit(s, kind)
     if reason is None and kind is not None and not holds(kind, unit_text(top), unit):

@@ -20,7 +20,7 @@ OVERVIEW_CUES = ("有哪些", "包括", "哪几", "哪些方面", "主要内容"
                  "什么样", "讲了什么", "讲什么", "说了什么", "内容", "what are", "overview", "summary",
                  "summar", "list", "main", "what is", "outline", "说了啥", "讲了啥", "讲啥", "说啥", "都有啥", "有啥",
                  "包括啥", "啥内容", "都说了", "都讲了", "干些啥", "干啥", "些啥", "捋一捋", "捋捋", "讲了哪些",
-                 "讲哪些", "说了哪些")
+                 "讲哪些", "说了哪些", "怎么部署", "如何部署", "部署了哪些", "怎么安排", "如何安排")
 # the user points at a part of the document by the word just before these (人力资源这块儿,
 # 双元育人那部分): that one word of its heading is enough to name it
 PART_CUES = re.compile(r"(?:这|那)(?:一|个)?(?:块|部分)")
