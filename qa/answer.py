@@ -14,7 +14,26 @@ NOT_COVERED = "规划中没有找到能回答这个问题的条款。"
 
 
 _FORMULA_CELL = re.compile(r"[/×÷=]")
-_REMARK = re.compile(r"。|[(（](?=[\u4e00-\u9fff]{5,})")
+_REMARK = re.compile(r"。|[(（]([^()（）]*)[)）]")
+_PURPOSE = re.compile(r"反映|引导|体现|衡量|用于|旨在|目的")   # a remark says what the figure is for
+
+
+def formula_only(cell: str) -> str:
+    """A formula cell without the remarks after the formula: a sentence after it, or a
+    parenthesis after an operator that says what the figure is for (反映…, 引导…); a term in
+    parentheses ((流动负债合计+长期负债合计), 执业(助理)医师) and an exclusion ((急诊不计入)) stay.
+
+    >>> formula_only("负债合计/资产合计×100%(反映负债合理性,引导医院避免盲目负债)")
+    '负债合计/资产合计×100%'
+    >>> formula_only("(流动负债合计+长期负债合计)/资产总额×100%"), formula_only("总床日数/执业(助理)医师人数/365。医师人数=…")
+    ('(流动负债合计+长期负债合计)/资产总额×100%', '总床日数/执业(助理)医师人数/365')
+    """
+    for m in _REMARK.finditer(cell):
+        before = cell[:m.start()]
+        words = m.group(1) or ""
+        if _FORMULA_CELL.search(before) and (m.group() == "。" or (_PURPOSE.search(words) and not re.search(r"[/×÷=+\-]", words))):
+            return before.rstrip("。；;") or cell
+    return cell
 
 
 def citation(clause: Clause) -> str:
@@ -155,8 +174,7 @@ def indicator_answer(question: str, row: Clause, column: str | None, others: lis
     value = row.values.get(asked) if asked else None
     value = value.rstrip("。；;") if value is not None else None   # a cell of words ends its sentence
     if value is not None and _FORMULA_CELL.search(value):
-        # a formula, not the remarks after it: 「A/B×100%(反映负债合理性…)」, 「…/365。医院平均…=…」
-        value = _REMARK.split(value, 1)[0].rstrip("。；;")
+        value = formula_only(value)
     unit = row.title[row.title.find("(") + 1: row.title.rfind(")")] if "(" in row.title else ""
     cells = "；".join(f"{c}：{v}" for c, v in row.values.items())
     label = f"{asked}年" if asked and asked.isdigit() else (asked or "")

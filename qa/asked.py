@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from .passages import SENTENCE as _SENTENCE
+from .places import names_a_place
 
 _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
 KINDS = (
@@ -49,9 +50,9 @@ KINDS = (
      re.compile(r"\d|[一二两三四五六七八九十百千万]+\s*(?:个|家|项|条|人|名|所|批|件|类|种|支|座|位)")),
     # which cities or provinces: the clause must name one (长春市, 四川省), not only 各市 or 城市
     ("place", ("哪几个城市", "哪些城市", "哪个城市", "哪座城市", "哪几个省", "哪些省", "哪个省", "哪些地市",
-               "哪几个地区", "哪些地区", "which cities", "which city", "which citys", "which provinces",
+               "哪几个地区", "哪些地区", "which cities", "which city", "which provinces",
                "which province", "which regions"),
-     re.compile(r"[\u4e00-\u9fff]{2,4}?(?:省|自治区|自治州|(?<![各城设地省县每本全的])市)(?![场级长委民县区政])")),
+     None),   # read by qa.places: a clause names a place (郑州, 长三角) or it does not
 )
 _PIECE = re.compile(r"[^，,、；;]+[，,、；;]?")   # a sentence's pieces between commas and list marks (、)
 # "how much (central) funding / capital / subsidy", "in yuan": English asks for money in many word orders
@@ -79,7 +80,7 @@ def asked_kind(question: str) -> str | None:
     return found[0] if found else None
 
 
-_YES_NO = re.compile(r"(?:吗|不|没有|么)\s*[?？]?\s*$|^(?:is|are|does|do|can|will|must|should)\b")
+_YES_NO = re.compile(r"(?:吗|不|没有)\s*[?？]?\s*$|^(?:is|are|does|do|can|will|must|should)\b")
 
 
 def asking(question: str) -> tuple[str, str] | None:
@@ -115,20 +116,21 @@ def asking(question: str) -> tuple[str, str] | None:
         if cue is not None:
             return kind, cue
     m = _MONEY_EN.search(text) or _MONEY_MOST.search(text)
-    return ("money", m.group()) if m else None
+    return ("money", "how much") if m else None   # the words that ask, not the topic after them
 
 
 # the unit a duration question names: 压缩到几个工作日 is not answered by 5年
-_UNITS = (("个工作日", ("工作日", "working day", "business day")), ("小时", ("几小时", "几个小时", "多少小时", "hours")),
-          ("天", ("多少天", "几天", "多少日", "days")), ("个月", ("几个月", "多少个月", "months")),
+_UNITS = (("日", ("工作日", "working day", "business day", "多少天", "几天", "多少日", "days")),
+          ("小时", ("几小时", "几个小时", "多少小时", "hours")), ("月", ("几个月", "多少个月", "months")),
           ("年", ("几年", "多少年", "years")))
+_UNIT_WRITTEN = {"日": ("日", "天", "个工作日"), "小时": ("小时",), "月": ("个月",), "年": ("年",)}   # 20日, 15天, 5个工作日
 
 
 def duration_unit(question: str) -> str | None:
     """The unit a question asking how long names, if any.
 
     >>> duration_unit("审批时限压缩到几个工作日？"), duration_unit("How many months?"), duration_unit("实施期限是哪几年")
-    ('个工作日', '个月', None)
+    ('日', '月', None)
     """
     text = question.lower().replace("哪几年", " ")   # which years: a period, named by its dates
     return next((unit for unit, cues in _UNITS if any(_has(text, c) for c in cues)), None)
@@ -146,8 +148,8 @@ def counted_noun(question: str) -> str | None:
     >>> counted_noun("资历框架分为几个等级？"), counted_noun("一共有几项举措？"), counted_noun("要建多少所学校")
     ('等级', None, None)
     """
-    m = _COUNTED.search(question)
-    return m.group(2) if m and m.group(1) and not _NOT_NOUN.match(m.group(2)) else None
+    return next((m.group(2) for m in _COUNTED.finditer(question) if m.group(1) and not _NOT_NOUN.match(m.group(2))),
+                None)
 
 
 def holds(kind: str, clause_text: str, unit: str | None = None) -> bool:
@@ -155,13 +157,15 @@ def holds(kind: str, clause_text: str, unit: str | None = None) -> bool:
 
     >>> holds("rate", "计算方法：预约诊疗人次数/总诊疗人次数×100%。"), holds("rate", "费率不超过1.5%。")
     (False, True)
-    >>> holds("duration", "签发5年多次往返签证。", "个工作日"), holds("duration", "5个工作日内办结。", "个工作日")
+    >>> holds("duration", "签发5年多次往返签证。", "日"), holds("duration", "20日内作出决定。", "日")
     (False, True)
     """
     evidence = next(p for k, _, p in KINDS if k == kind)
     text = _FORMULA.sub(" ", clause_text)
     if unit and kind == "duration":
-        return any(m.group().endswith(unit) for m in FIGURES["duration"].finditer(text))
+        return any(m.group().endswith(_UNIT_WRITTEN[unit]) for m in FIGURES["duration"].finditer(text))
+    if kind == "place":
+        return names_a_place(text)
     if unit and kind == "count":   # the counted noun: a count in a sentence that names it
         return figure("count", text, (), unit=unit) is not None
     return bool(evidence.search(text))
@@ -216,12 +220,12 @@ def figure(kind: str, clause_text: str, terms=(), weight=len, unit: str | None =
             # a figure of its own (「…收费，原则上不高于…的0.3%」 / 「15个…，9个…」)
             own = piece if i == 0 or pattern.search(pieces[i - 1]) else pieces[i - 1] + piece
             for m in pattern.finditer(piece):
-                if unit and kind == "duration" and not m.group().endswith(unit):
+                if unit and kind == "duration" and not m.group().endswith(_UNIT_WRITTEN[unit]):
                     continue
                 if unit and kind == "count" and unit not in sentence:
                     continue   # 两个 of something else than the 等级 asked for
                 score = whole + sum(weight(t) for t in wanted if t in own)
-                if _FROM.search(piece[:m.start()]) and _TO.search(piece[m.end():]):
+                if kind != "date" and _FROM.search(piece[:m.start()]) and _TO.search(piece[m.end():]):
                     score -= 0.5   # 由45天压缩至20天: 45天 is where it starts, 20天 what is asked
                 if score > best_score:
                     best, best_score = re.sub(r"\s+", "", m.group()), score

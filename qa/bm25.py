@@ -164,17 +164,22 @@ def group_index(groups, n: int) -> np.ndarray:
     return np.fromiter((seen.setdefault(g, len(seen)) for g in groups), dtype=np.int64, count=n)
 
 
+def frequency_of(bm25: SparseBM25, term: str, group: int | None = None) -> int:
+    """How many clauses hold `term`; with `group`, how many of that group (one document's)."""
+    j = bm25.vocab.get(term)
+    if j is None:
+        return 0
+    if group is None or bm25.groups is None:
+        return int(bm25.weights.indptr[j + 1] - bm25.weights.indptr[j])
+    rows = bm25.weights.indices[bm25.weights.indptr[j]:bm25.weights.indptr[j + 1]]
+    return int(np.count_nonzero(bm25.groups[rows] == group))
+
+
 def idf_of(bm25: SparseBM25, term: str, group: int | None = None) -> float:
     """Document frequency turned into an idf, for weighting question terms outside BM25; with
     `group`, within that group only (the clauses of one document)."""
-    j = bm25.vocab.get(term)
-    if j is None:
+    if term not in bm25.vocab:
         return 0.0
-    if group is None or bm25.groups is None:
-        n = bm25.n_docs
-        df = bm25.weights.indptr[j + 1] - bm25.weights.indptr[j]
-    else:
-        rows = bm25.weights.indices[bm25.weights.indptr[j]:bm25.weights.indptr[j + 1]]
-        df = int(np.count_nonzero(bm25.groups[rows] == group))
-        n = bm25.group_sizes()[group]
+    df = frequency_of(bm25, term, group)
+    n = bm25.n_docs if group is None or bm25.groups is None else bm25.group_sizes()[group]
     return max(0.0, math.log((n - df + 0.5) / (df + 0.5)))

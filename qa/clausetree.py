@@ -117,7 +117,8 @@ def _number(node: "Node") -> str:
         elif p.kind == "section":
             out += f"({p.key})"
         elif p.kind in ("item", "principle", "indicator"):
-            out += p.key if p.kind != "principle" else f"——{p.key}"
+            out += ("-" if p.parent is not None and p.parent.kind == "box" else "") + \
+                (p.key if p.kind != "principle" else f"——{p.key}")   # 专栏1-1, not 专栏11
         elif p.kind in ("table", "attachment", "notes", "box"):
             out = p.key if p.kind != "notes" else out + p.key
     return out

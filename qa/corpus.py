@@ -18,18 +18,16 @@ from .actors import with_text_offices
 from .errors import QAError
 from .offices import OfficeTable
 from .parse import ParseError, parse_document
+from .places import NOT_REGIONS
 from .records import Document
 from .segment import Segmenter, load_glossary
 from .textnorm import decode, fold
 
-PARSER_VERSION = "26"
+PARSER_VERSION = "27"
 DATA_FILES = ("offices.json", "glossary_en.tsv", "userdict.txt")
 _PERIOD = re.compile(r"十[一二三四五六七八九]五")  # a five-year plan period: 十一五 … 十九五
 # the suffix of an administrative region's name, longest first (广西壮族自治区 → 广西)
 _LOCAL_ISSUER = re.compile(r"(?:省|自治区|市|州|县|盟|区)(?:人民政府|委员会|委)")
-# common nouns jieba's dictionary tags as places (ns): an ocean or a city is no region a title
-# belongs to, nor another place a question asks about
-NOT_REGIONS = frozenset(("海洋", "海岛", "城市", "城镇", "山区", "垦区", "湖区", "中国"))
 _REGION_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|自治州|地区|新区|省|市|县|区|州|盟)$")
 
 

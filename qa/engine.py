@@ -232,8 +232,8 @@ class Engine:
     def _documents_in_play(self, text: str, doc: str | None, offices=()) -> tuple[tuple[str, ...], ...]:
         """(documents the answer must come from, documents to prefer, those of them named by a
         title word or phrase): a filter's document; else the documents the question names exactly;
-        else none, preferring the documents it names by a word of their title or by their kind
-        (这个规划)."""
+        else none, preferring the documents it names by a word of their title (not inside an
+        office's name: 教育部), by their kind (这个规划) or by the level it says (国家层面)."""
         if doc is not None:
             return (doc,), (), ()
         if len(self.catalogue) < 2 or self.settings.mode != "full":

@@ -180,6 +180,8 @@ def find_notes(text: str) -> list[OfficeNote]:
     [('生态环境部', '水利部')]
     >>> [(n.offices, n.lead) for n in find_notes("建设备用水源。 牵头单位:住房城乡建设部 配合单位:水利部、应急管理部")]
     [(('住房城乡建设部', '水利部', '应急管理部'), '住房城乡建设部')]
+    >>> [n.offices for n in find_notes("审计资金。 责任单位:省财政厅、省审计厅 完成时限:2020年底前")]
+    [('省财政厅', '省审计厅')]
     """
     out: list[OfficeNote] = []
     spans = list(parentheses(text))
@@ -195,6 +197,11 @@ def find_notes(text: str) -> list[OfficeNote]:
     return sorted(out, key=lambda n: n.start)
 
 
+_RUN_END = re.compile(r"[。!?]|$")
+# the space before any label (配合单位:, 完成时限:) parts it from the list before it
+_LABEL_GAP = re.compile(r"\s+(?=[\u4e00-\u9fff]{2,6}\s*:)")
+
+
 def _open_notes(text: str, spans) -> list[OfficeNote]:
     """Labelled notes written without parentheses (责任单位:A、B。), each running from its first
     label to the end of its sentence; labels on consecutive lines (牵头单位:A 配合单位:B) are one
@@ -204,8 +211,8 @@ def _open_notes(text: str, spans) -> list[OfficeNote]:
     for m in _OPEN_LABEL.finditer(text):
         if m.start() < at or any(a < m.start() < b for a, b, _ in spans):
             continue
-        stop = re.compile(r"[。!?]|$").search(text, m.start()).start()
-        run = re.sub(r"\s+(?=" + _LABELS + ")", ";", text[m.start():stop].strip())
+        stop = _RUN_END.search(text, m.start()).start()
+        run = _LABEL_GAP.sub(";", text[m.start():stop].strip())
         found = _labelled(run)
         at = stop
         if found and found[0]:

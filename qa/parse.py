@@ -325,7 +325,7 @@ def _attach(para: str, current: "Node", root: "Node") -> "Node":
         return target
     kind, m = found
     levels = {"chapter": 0.2, "jie": 0.5, "part": 1, "notes": 1, "section": 2, "box": 2, "item": 3, "principle": 3,
-              "indicator": 3, "article": 3}
+              "indicator": 3, "article": 0.8}   # an article's own (一) items stay inside it
     parent = current
     while parent.kind not in ("root", "attachment") and levels.get(parent.kind, 0) >= levels[kind]:
         parent = parent.parent

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .actors import NOTED_SHARE   # a document whose leaves name offices this often writes office notes
-from .bm25 import SparseBM25, idf_of
+from .bm25 import SparseBM25, frequency_of, idf_of
 from .dense import DenseIndex
 from .passages import SentenceIndex
 from .records import Clause, Hit
@@ -45,6 +45,20 @@ def fuse(bm: np.ndarray, dn: np.ndarray, pool: np.ndarray, settings: Settings) -
     lo = np.median(pool) if len(pool) > 2 else (dn.min() if len(dn) else 0.0)
     d = np.clip((dn - lo) / max((dn.max() if len(dn) else 0.0) - lo, 1e-6), 0, None)
     return (1 - w) * b + w * d
+
+
+def with_runner_up(first: list, rest: list, of_close) -> list:
+    """The chosen document's ranking with the best clause of a document nearly as close second
+    (`of_close(position)`: is it that document's?), so the user sees both and which document each
+    is from (a national plan and a province's plan on one field).
+
+    >>> with_runner_up([(1, .9), (2, .8)], [(7, .5), (5, .7)], lambda p: p == 5)
+    [(1, 0.9), (5, 0.7), (2, 0.8), (7, 0.5)]
+    """
+    at = next((i for i, (p, _) in enumerate(rest) if of_close(p)), None)
+    if at is None:
+        return first + rest
+    return first[:1] + [rest[at]] + first[1:] + rest[:at] + rest[at + 1:]
 
 
 def top_candidates(bm: np.ndarray, dn: np.ndarray, cand: np.ndarray, n: int) -> np.ndarray:
@@ -158,13 +172,7 @@ class Retriever:
             return ranked
         first = self._fused(bm, dn, own, settings, vector, None)
         rest = [(p, sc) for p, sc in ranked if self._doc_index[p] != doc]
-        if close is not None:
-            # a document nearly as close as the chosen one (a national plan and a province's): its
-            # best clause comes second, so the user sees both and which document each is from
-            runner = self._fused(bm, dn, allowed & (self._doc_index == close), settings, vector, None)[:1]
-            rest = runner + [(p, sc) for p, sc in rest if runner and p != runner[0][0]]
-            return first[:1] + rest[:1] + first[1:] + rest[1:]
-        return first + rest
+        return first + rest if close is None else with_runner_up(first, rest, lambda p: self._doc_index[p] == close)
 
     def _dense_on(self, settings: Settings, vector) -> bool:
         return settings.mode != "bm25" and self.dense is not None and vector is not None and self.dense.exact
@@ -184,7 +192,8 @@ class Retriever:
         return out
 
     def _document(self, dn, allowed, prefer, settings: Settings, tokens=(), bm=None) -> tuple[int | None, int | None]:
-        """The document (index) whose allowed clause is closest in meaning to the question,
+        """(the document (index) whose allowed clause is closest in meaning to the question, and
+        the runner-up when it is within `settings.doc_close` of it, else None) — the document:
         documents the question names (`prefer`) leading by `settings.named_doc_lead`, and each
         led by `settings.doc_coverage_lead` × the share of the question its best clause holds word
         for word: meaning alone confuses two documents of one field (知识产权 in a plan and in a
@@ -261,11 +270,7 @@ class Retriever:
 
     def doc_frequency(self, term: str, position: int) -> int:
         """How many clauses of the document of the clause at `position` contain `term`."""
-        j = self.bm25.vocab.get(term)
-        if j is None:
-            return 0
-        rows = self.bm25.weights.indices[self.bm25.weights.indptr[j]:self.bm25.weights.indptr[j + 1]]
-        return int(np.count_nonzero(self._doc_index[rows] == self._doc_index[position]))
+        return frequency_of(self.bm25, term, self.group_of(position))
 
     def term_weight(self, term: str, settings: Settings, position: int | None = None) -> float:
         """How much a question term counts in coverage: its idf (within the document of the

@@ -13,24 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
+from functools import lru_cache
 
-from .corpus import NOT_REGIONS
+from pypinyin import Style, lazy_pinyin
+
+from .places import NOT_REGIONS, posseg as _posseg
 from .textnorm import fold
-
-
-def _posseg():
-    """jieba's tagger, imported at first use: qa.dictcache can give it its table from the index's
-    cache first (importing it parses jieba's dictionary again otherwise)."""
-    import jieba.posseg
-    return jieba.posseg
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 PERIOD = re.compile(r"十[一二三四五六七八九]五")
-# Places and organisations only, and only as the user wrote them: the dictionary's person names
-# are too often common nouns (许可证) or guesses at a mistyped word (融资单保机构), and the words
-# the glossary puts for an English question (benefits → 惠及) are none the user named.
 _BRACKETED_YEAR = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]")
 
 
@@ -44,7 +36,7 @@ class AnswerType:
 ANSWER_TYPES = (
     AnswerType("phone", ("电话", "号码", "热线", "联系方式", "phone", "hotline", "contact number"),
                re.compile(r"\d{3,4}-\d{7,8}|电话[:：]")),
-    AnswerType("address", ("地址", "在哪里", "在哪儿", "哪个城市", "位置", "怎么去", "address",
+    AnswerType("address", ("地址", "在哪里", "在哪儿", "在哪个城市", "位置", "怎么去", "address",
                            "where is", "located"), re.compile(r"地址[:：]|[路街]\d+号")),
     AnswerType("website", ("网址", "网站", "链接", "官网", "website", "url", "web site"),
                re.compile(r"https?://|www\.")),
@@ -65,6 +57,13 @@ ANSWER_TYPES = (
 )
 
 
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset:
+    """Every pinyin syllable (~0.1 s, once a process: every document's scope shares it)."""
+    every_han = "".join(chr(c) for c in range(0x4E00, 0x9FA6))
+    return frozenset(s for s in lazy_pinyin(every_han) if s.isalpha())
+
+
 class Scope:
     """Built once per corpus; `outside(question)` says why a question is out of scope, or None."""
 
@@ -72,7 +71,7 @@ class Scope:
         self.text = corpus_text
         self.vocabulary = vocabulary  # the corpus's tokens (BM25 vocabulary), to find its places cheaply
         self.english = {w.lower() for name in known_english for w in re.findall(r"[A-Za-z]+", name)}
-        self._syllables: set[str] | None = None
+        self._toned: set[str] | None = None
         self._places: set[str] | None = None
         self.names = "\n".join(known_names)
         self._name_list: list[str] | None = None  # office aliases: 食药监局 is not in the text, yet known
@@ -108,6 +107,9 @@ class Scope:
                 return f"{word} is not mentioned in the plan"
         for name in self._names_in(question):  # 规划里省金融办: 里省 is no place
             question = question.replace(name, " ")
+        # Places and organisations only, and only as the user wrote them: the dictionary's person
+        # names are too often common nouns (许可证) or guesses at a mistyped word (融资单保机构), and
+        # the words the glossary puts for an English question (benefits → 惠及) are none the user named.
         written = fold(original or question).lower()
         for word in _posseg().lcut(question):
             if word.flag in ("ns", "nt") and len(word.word) >= 2 and word.word not in self.text \
@@ -121,7 +123,7 @@ class Scope:
         (全生命周期 holds 周期, 担保收费 holds 收费: the topic, not a period or a fee asked for)?"""
         at = lowered.find(cue)
         while at >= 0:
-            if cue.isascii() or lowered[max(0, at - 2):at + len(cue)] not in self.text:
+            if cue.isascii() or at < 2 or lowered[at - 2:at + len(cue)] not in self.text:
                 return True
             at = lowered.find(cue, at + 1)
         return False
@@ -133,24 +135,28 @@ class Scope:
         return [n for n in self._name_list if n in question]
 
     def _sounds_like_its_own(self, word: str) -> bool:
-        """Is the word a homophone slip for a place the text names (郑洲 for 郑州)? Then it is
-        the text's place, mistyped, not another place."""
-        self._is_unknown_place("")   # builds the pinyin of the text's places once
-        return "".join(lazy_pinyin(word)) in self._places
+        """Is the word a slip for a place the text names — the same syllables and tones, and no
+        place of the dictionary itself (郑洲 for 郑州, but 陕西 is not 山西)? Then it is the text's
+        place, mistyped, not another place."""
+        if _posseg().dt.word_tag_tab.get(word) == "ns":
+            return False
+        if self._toned is None:
+            self._toned = {"".join(lazy_pinyin(p, style=Style.TONE3)) for p in self._place_words()}
+        return "".join(lazy_pinyin(word, style=Style.TONE3)) in self._toned
+
+    def _place_words(self) -> set[str]:
+        """The places the text names (the dictionary's ns words among its terms)."""
+        tags = _posseg().dt.word_tag_tab  # the general dictionary's part-of-speech tags
+        if self.vocabulary is not None:
+            return {w for w in self.vocabulary if tags.get(w) == "ns"}
+        return {w.word for w in _posseg().cut(self.text) if w.flag == "ns"}
 
     def _is_unknown_place(self, word: str) -> bool:
         """A capitalised English word that reads as pinyin (Guangdong, Liaoning) names a Chinese
         place; unless the plan names that place (Jilin, Changchun), the question is elsewhere."""
-        if self._syllables is None:
-            every_han = "".join(chr(c) for c in range(0x4E00, 0x9FA6))  # ~0.1 s, once
-            self._syllables = {s for s in lazy_pinyin(every_han) if s.isalpha()}
-            tags = _posseg().dt.word_tag_tab  # the general dictionary's part-of-speech tags
-            if self.vocabulary is not None:
-                places = {w for w in self.vocabulary if tags.get(w) == "ns"}
-            else:
-                places = {w.word for w in _posseg().cut(self.text) if w.flag == "ns"}
+        if self._places is None:
             self._places = set()
-            for p in places:
+            for p in self._place_words():
                 for name in (p, p[:-1] if p[-1:] in "省市县区州" and len(p) > 2 else p):
                     self._places.add("".join(lazy_pinyin(name)))
         if word in self._places or word in self.english:
@@ -159,6 +165,6 @@ class Scope:
         for i in range(len(word)):
             if ok[i]:
                 for j in range(i + 1, min(len(word), i + 6) + 1):
-                    if word[i:j] in self._syllables:
+                    if word[i:j] in _syllables():
                         ok[j] = True
         return ok[len(word)]

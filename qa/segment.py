@@ -150,7 +150,11 @@ class Segmenter:
         for d in _deletions(word):
             found |= {d} & known                                 # a letter too many
             found |= index.get(d, set())                         # a letter wrong or two swapped
-        return found.pop() if len(found) == 1 else word
+        if len(found) != 1:
+            return word
+        fix = found.pop()
+        # employer / employee, financed / finance: another form of a word, not a slip
+        return word if fix[:-2] == word[:-2] or fix.startswith(word) or word.startswith(fix) else fix
 
     def _english_to_chinese(self, text: str) -> str:
         """Replace glossary phrases (longest first) with their Chinese terms, padded with spaces;

@@ -74,8 +74,8 @@ def test_what_kind_of_figure_a_question_asks_for(question, kind):
 
 def test_a_duration_asked_in_one_unit_is_not_answered_in_another():
     text = "签发长期(5年至10年)多次往返签证。工作许可在10个工作日内办结。"
-    assert figure("duration", text, ["签证"], unit="个工作日") == "10个工作日"
-    assert figure("duration", "签发长期(5年至10年)多次往返签证。", ["签证"], unit="个工作日") is None
+    assert figure("duration", text, ["签证"], unit="日") == "10个工作日"
+    assert figure("duration", "签发长期(5年至10年)多次往返签证。", ["签证"], unit="日") is None
 
 
 def test_a_count_asked_of_a_named_thing_is_a_count_of_that_thing():
@@ -88,3 +88,8 @@ def test_a_yes_or_no_question_asks_for_no_figure_and_a_measure_word_names_what_i
     assert asked_kind("抽查比例有上限不？") is None
     assert asked_kind("这个比例能在医院之间比吗？") is None
     assert figure("count", "(四)军民深度融合方面6项。", [], unit=None) == "6项"
+
+
+def test_what_is_asks_for_the_figure_and_days_are_days_however_written():
+    assert asked_kind("补贴标准是什么？") == "money"
+    assert figure("duration", "受理后20日内作出决定。", [], unit="日") == "20日"

@@ -317,8 +317,3 @@ def test_an_english_word_one_letter_off_the_glossary_is_read_as_that_word(engine
     assert a.intent == "indicator"
     assert a.value == "80"
 
-
-def test_which_department_with_the_common_slip_of_na_for_na(engine):
-    a = engine.ask("专利导航试点工程归那个部门管？")
-    assert a.intent == "department"
-    assert top(a) == "二.七.1"

@@ -197,6 +197,19 @@ def test_the_articles_of_a_measures_document_are_clauses_under_their_chapters():
     assert local["第二章.第二条"].text == "第二条 资金按因素法分配,其中基础因素占60%。"
 
 
+def test_an_article_listing_items_keeps_them_and_the_next_article_is_its_sibling():
+    text = ("某某管理规定\n第一章 总则\n第一条 本规定遵循以下原则:\n(一)依法管理。\n(二)公开透明。\n"
+            "第二条 本规定自印发之日起施行。\n")
+    local = by_local(parse_document(text, "r"))
+    assert "第一章.第一条.一" in local and "第一章.第二条" in local
+
+
+def test_items_of_a_box_are_numbered_apart_from_the_box():
+    text = "某省规划\n一、主要任务\n(一)发展渔业。建设基地。\n专栏1 渔业工程\n1.建设渔港。\n2.更新渔船。\n"
+    local = by_local(parse_document(text, "b"))
+    assert local["一.专栏1.1"].number == "专栏1-1"
+
+
 def test_office_lines_without_parentheses_belong_to_the_measure_above_them():
     text = ("某省养老服务方案\n一、主要任务\n(一)发展社区养老。建设社区养老服务中心。\n牵头单位:省民政厅\n"
             "配合单位:省财政厅、省卫生健康委\n(二)发展康养产业。培育康养企业。\n责任单位:省发展改革委\n")

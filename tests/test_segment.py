@@ -141,3 +141,10 @@ def test_home_words_are_read_from_titles(titles, words):
 def test_a_segmenter_keeps_words_no_corpus_made_its_own():
     assert "吉林省" in Segmenter().tokens("吉林省知识产权")
     assert "吉林省" not in Segmenter(context_words=["吉林省", "吉林"]).tokens("吉林省知识产权")
+
+
+def test_another_form_of_a_glossary_word_is_no_typo():
+    from qa.segment import Segmenter
+    seg = Segmenter([], {"employee": ["职工"], "satisfaction": ["满意度"]})
+    assert "employer" in seg.plain_wording("the employer pays")
+    assert "满意度" in seg.plain_wording("public satisfation")

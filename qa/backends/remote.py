@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..retrieval import Retriever, fuse
+from ..retrieval import Retriever, fuse, with_runner_up
 from .filters import Filter, expression, keeps
 
 POOL_SAMPLE = 4096
@@ -71,11 +71,9 @@ class MilvusRetriever(Retriever):
             return ranked   # one document already
         first, _, _ = self._ranking(tokens, vector, settings, Filter(doc=doc, office=f.office, part=f.part), None)
         rest = [(p, sc) for p, sc in ranked if self.clauses[p].doc_id != doc]
-        if close is not None:   # as the local ranking: a close document's best clause comes second
-            runner = self._ranking(tokens, vector, settings, Filter(doc=close, office=f.office, part=f.part), None)[0][:1]
-            rest = runner + [(p, sc) for p, sc in rest if runner and p != runner[0][0]]
-            return first[:1] + rest[:1] + first[1:] + rest[1:]
-        return first + rest
+        if close is None:
+            return first + rest
+        return with_runner_up(first, rest, lambda p: self.clauses[p].doc_id == close)   # as the local ranking
 
     def _worded_of(self, tokens, lexical: dict, settings, docs) -> dict[str, float]:
         """As the local `_worded`, over the candidates: for the documents `docs`, the coverage of

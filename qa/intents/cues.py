@@ -14,7 +14,7 @@ import re
 # "responsible", 责任单位 and 牵头 also occur in "what is office X responsible for": weak cues
 WEAK_DEPARTMENT_CUES = ("责任单位", "牵头", "主管", "in charge", "responsible")
 DEPARTMENT_CUES = ("哪个部门", "哪些部门", "哪几个部门", "几个部门", "哪几个单位", "什么部门", "哪个单位", "哪些单位", "什么单位", "哪个机构",
-                   "哪些机构", "谁", "找哪", "哪家", "责任单位", "那个部门负责", "那个部门管", "归那个部门", "那些部门负责",
+                   "哪些机构", "谁", "找哪", "哪家", "责任单位",
                    "负责部门", "牵头", "主管", "哪个厅", "哪个局", "负责单位", "由谁", "谁牵头",
                    "which department", "which agenc", "which office", "which bod", "which government",
                    "who ", "who's", "whom", "in charge", "responsible", "which unit", "what department",
