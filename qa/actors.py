@@ -135,7 +135,10 @@ _NOT_ACTOR = ("有关", "相关", "其他", "各类", "同级", "本级")
 NOTED_SHARE = 0.2   # a document whose leaves name offices at least this often writes office notes
 
 
-def text_offices(text: str, table, issuer: str = "") -> list[str]:
+_DESCRIBING = re.compile(r"(?:牵头|负责|主导|参与)的")
+
+
+def text_offices(text: str, table, issuer: str = "", describing: bool = False) -> list[str]:
     """Offices the text names, as written, first mention first: the table's and the genre's
     collective actors; never the document's own issuer (「经国务院同意」 assigns nothing). The
     corpus then names them canonically at the document's level (发展改革委 in a national notice
@@ -167,6 +170,10 @@ def text_offices(text: str, table, issuer: str = "") -> list[str]:
     spans = [sp for sp in spans if not any(sp[0] < end and start < sp[1] for start, end, _ in lists)] + lists
     spans = sorted(sp for sp in set(spans)   # a name inside a longer one is part of it
                    if not any(o[0] <= sp[0] and sp[1] <= o[1] and o[1] - o[0] > sp[1] - sp[0] for o in spans))
+    # 「建立市场监管部门牵头的联席会议制度」: an office describing what is built, after the actor who
+    # builds it, is not assigned the work
+    # (kept when the question asks who leads: 「…联席会议由谁牵头」 asks for that office)
+    spans = [sp for i, sp in enumerate(spans) if describing or i == 0 or not _DESCRIBING.match(text, sp[1])]
     names = [n for _, _, n in spans]
     for i in range(1, len(spans)):   # 国务院人社、教育行政部门: the second shares the first's 国务院
         (_, end, first), (start, _, name) = spans[i - 1], spans[i]
@@ -233,7 +240,7 @@ def sentence_offices(text: str, terms, table, issuer: str = "", weight=len, ques
     scored = []   # (score, the part's offices, whom it says leads)
     for sentence in _SENTENCE.findall(text):
         for part in _by_actor(sentence, table, issuer):
-            offices = text_offices(part, table, issuer)
+            offices = text_offices(part, table, issuer, describing=lead)
             if not offices:
                 continue
             score = sum(weight(t) for t in set(terms) if len(t) > 1 and t in part)

@@ -137,3 +137,12 @@ def test_a_sentence_opening_with_its_deadline_still_names_its_actor():
     from qa.offices import Office, OfficeTable
     table = OfficeTable([Office("国家卫生健康委")])
     assert text_offices("2019年6月底前各省份要出台具体实施方案。", table) == ["各省份"]
+
+
+def test_an_office_describing_what_is_built_is_not_assigned_the_work_unless_its_lead_is_asked():
+    from qa.actors import sentence_offices, text_offices
+    from qa.offices import Office, OfficeTable
+    table = OfficeTable([Office("市场监管总局")])
+    text = "地方各级人民政府要建立市场监管部门牵头的联席会议制度。"
+    assert text_offices(text, table) == ["地方各级人民政府"]
+    assert sentence_offices(text, ["联席会议", "牵头"], table, lead=True) == ["市场监管部门"]
