@@ -35,7 +35,7 @@ from .scope import PERIOD, Scope
 from .settings import Settings
 from .store import Built, StaleIndex, build, load
 from .textnorm import sanitize
-from .typos import PinyinCorrector
+from .typos import PinyinCorrector, question_word_slip
 
 _UNIT = re.compile(r"\(.*?\)")
 TURN_CACHE = 512     # previous turns kept answered; oldest out first
@@ -285,7 +285,7 @@ class Engine:
     def query(self, raw: str, text: str) -> Query:
         """The question as every answerer sees it: repaired, in the documents' words, tokenised
         and embedded once."""
-        repaired = self.typos.correct(text)
+        repaired = self.typos.correct(question_word_slip(text))
         plain = self.segmenter.plain_wording(repaired)  # cue words are looked for in both
         lowered = repaired.lower() + " | " + plain
         tokens = tuple(self.segmenter.tokens(repaired))

@@ -55,3 +55,20 @@ class PinyinCorrector:
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+
+_SLIP = re.compile(r"那(?=(?:个|些|一个|几个)(?:部门|单位|机构|地方|部委)|家单位)")
+_ASKING = re.compile(r"谁|哪|什么|啥|吗|呢|多少|几|怎么|如何|是否|how|what|which|who|why|when|where", re.I)
+
+
+def question_word_slip(text: str) -> str:
+    """那 typed for 哪 (the same na on a pinyin keyboard) in a question that asks nothing else:
+    「证书归那个部门管？」 asks which office. With another question word 那个部门 points back
+    (「那个部门还负责什么」) and is left alone.
+
+    >>> question_word_slip("技工院校的证书归那个部门管？"), question_word_slip("那个部门还负责什么？")
+    ('技工院校的证书归哪个部门管？', '那个部门还负责什么？')
+    """
+    if not _SLIP.search(text) or _ASKING.search(text):
+        return text
+    return _SLIP.sub("哪", text)
